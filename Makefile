@@ -1,0 +1,22 @@
+GOTAGS := sqlite_fts5
+export CGO_ENABLED := 1
+
+.PHONY: run build test bench lint
+
+run:
+	go run -tags $(GOTAGS) ./cmd/switchboard serve
+
+build:
+	go build -tags $(GOTAGS) -o bin/switchboard ./cmd/switchboard
+
+test:
+	go vet -tags $(GOTAGS) ./...
+	go test -tags $(GOTAGS) -count=1 ./...
+
+# Placeholder: runs every benchmark once.
+bench:
+	go test -tags $(GOTAGS) -run '^$$' -bench . -benchtime 1x ./...
+
+lint:
+	gofmt -l . | tee /dev/stderr | (! read -r _)
+	go vet -tags $(GOTAGS) ./...

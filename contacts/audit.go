@@ -1,0 +1,76 @@
+package contacts
+
+import (
+	"encoding/json"
+	"strconv"
+	"time"
+)
+
+// Actor kinds for the audit log.
+const (
+	ActorUser   = "user"
+	ActorAPIKey = "api_key"
+	ActorSystem = "system"
+	ActorAI     = "ai"
+)
+
+// Actor is who does something: a staff user, an API key, the system or the AI.
+type Actor struct {
+	Kind string
+	ID   int64
+	Name string
+	// Role is the actor's role in the project; API keys act as admins.
+	Role Role
+}
+
+// SystemActor is used for work nobody asked for directly (schedulers).
+var SystemActor = Actor{Kind: ActorSystem, Name: "system", Role: RoleOwner}
+
+// Owner identifies the actor as the owner of per-actor data (saved filters).
+func (a Actor) Owner() string { return a.Kind + ":" + strconv.FormatInt(a.ID, 10) }
+
+// Audit actions.
+const (
+	AuditContactCreate = "contact.create"
+	AuditContactUpdate = "contact.update"
+	AuditContactDelete = "contact.delete"
+	AuditContactMerge  = "contact.merge"
+	AuditMergeUndo     = "contact.merge_undo"
+	AuditNoteCreate    = "note.create"
+)
+
+// AuditEntry is one append-only record of a change.
+type AuditEntry struct {
+	ID        int64           `json:"id"`
+	ProjectID int64           `json:"project_id"`
+	ActorKind string          `json:"actor_kind"`
+	ActorID   int64           `json:"actor_id"`
+	ActorName string          `json:"actor_name"`
+	Action    string          `json:"action"`
+	ContactID int64           `json:"contact_id"`
+	Before    json.RawMessage `json:"before,omitempty"`
+	After     json.RawMessage `json:"after,omitempty"`
+	At        time.Time       `json:"at"`
+}
+
+// NewAudit builds an entry; before and after are marshalled as given (nil
+// stays empty).
+func NewAudit(projectID int64, a Actor, action string, contactID int64, before, after any, at time.Time) AuditEntry {
+	e := AuditEntry{ProjectID: projectID, ActorKind: a.Kind, ActorID: a.ID, ActorName: a.Name,
+		Action: action, ContactID: contactID, At: at}
+	if before != nil {
+		e.Before, _ = json.Marshal(before)
+	}
+	if after != nil {
+		e.After, _ = json.Marshal(after)
+	}
+	return e
+}
+
+// AuditQuery filters the audit log.
+type AuditQuery struct {
+	ProjectID int64
+	ContactID int64
+	Action    string
+	Limit     int
+}

@@ -1,0 +1,71 @@
+package contacts
+
+import "time"
+
+// Sortable columns of the contact list.
+var SortFields = []string{"created_at", "updated_at", "last_seen_at", "name", "conversation_count"}
+
+// ListQuery is the contact list's search, filters, sort and page. Zero
+// values mean "no filter".
+type ListQuery struct {
+	ProjectID    int64
+	Q            string
+	Channels     []Channel
+	Tags         []string
+	TagsAll      bool // all tags must match, not any
+	CreatedFrom  time.Time
+	CreatedTo    time.Time
+	LastSeenFrom time.Time
+	LastSeenTo   time.Time
+	HasEmail     *bool
+	HasPhone     *bool
+	DoNotContact *bool
+	ConvMin      *int
+	ConvMax      *int
+	LeadStatuses []LeadStatus
+	Countries    []string
+
+	Sort    string // one of SortFields
+	Desc    bool
+	Page    int // 1-based; ignored in cursor mode
+	PerPage int
+	// After switches to cursor mode: contacts with id greater than After in
+	// id order, and no total. Zero with Cursor set starts from the beginning.
+	After  int64
+	Cursor bool
+}
+
+// ListResult is one page of contacts.
+type ListResult struct {
+	Contacts []*Contact
+	Total    int // -1 in cursor mode
+	// NextAfter is the cursor for the next page in cursor mode, 0 at the end.
+	NextAfter int64
+}
+
+// Paging limits.
+const (
+	DefaultPerPage = 25
+	MaxPerPage     = 200
+	// MaxPage keeps OFFSET arithmetic far from overflow; pages past the end
+	// are simply empty.
+	MaxPage = 10_000_000
+)
+
+// DuplicateGroup is a set of contacts that look like one person.
+type DuplicateGroup struct {
+	Reason   string     `json:"reason"` // email, phone or name_company
+	Value    string     `json:"value"`
+	Contacts []*Contact `json:"-"`
+}
+
+// Stats summarises a project's contacts.
+type Stats struct {
+	Total            int64            `json:"total_contacts"`
+	NewThisMonth     int64            `json:"new_this_month"`
+	ByChannel        map[string]int64 `json:"by_channel"`
+	ByLeadStatus     map[string]int64 `json:"by_lead_status"`
+	AvgConversations float64          `json:"avg_conversations_per_contact"`
+	ShareWithEmail   float64          `json:"share_with_email"`
+	ShareWithPhone   float64          `json:"share_with_phone"`
+}

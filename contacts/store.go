@@ -1,0 +1,119 @@
+package contacts
+
+import (
+	"context"
+	"time"
+)
+
+// Store persists the contact engine. contacts/sqlstore implements it for
+// SQLite and PostgreSQL. Every method that names a project returns
+// ErrNotFound for an entity of another project, exactly as for a missing one.
+type Store interface {
+	Ping(ctx context.Context) error
+
+	// CreateContact inserts c with its identities and tags and sets c.ID. It
+	// returns a *DuplicateError when a unique value belongs to another contact.
+	CreateContact(ctx context.Context, c *Contact, audit AuditEntry) error
+	// BulkInsertContacts inserts many new contacts in few transactions, with
+	// every index maintained; the path imports use. It stops at the first
+	// error and reports it; earlier batches stay committed.
+	BulkInsertContacts(ctx context.Context, cs []*Contact) error
+	// GetContact returns ErrNotFound when the contact does not exist in the project.
+	GetContact(ctx context.Context, projectID, id int64) (*Contact, error)
+	// UpdateContact loads the contact, lets mutate change it and saves it in
+	// one transaction, auditing before and after. mutate's error aborts it.
+	// A unique clash returns *DuplicateError; a missing contact ErrNotFound.
+	UpdateContact(ctx context.Context, projectID, id int64, actor Actor, action string, at time.Time, mutate func(*Contact) error) (*Contact, error)
+	// DeleteContact erases the contact. With keepHistory its conversations
+	// and messages stay, unlinked; otherwise they go too.
+	DeleteContact(ctx context.Context, projectID, id int64, keepHistory bool, audit AuditEntry) error
+	// ListContacts answers the contact list query.
+	ListContacts(ctx context.Context, q ListQuery) (*ListResult, error)
+	// FindDuplicates groups contacts sharing an email, a phone, or a name and company.
+	FindDuplicates(ctx context.Context, projectID int64, limit int) ([]DuplicateGroup, error)
+	// Merge loads the primary and others, lets apply fold them, then moves
+	// notes and conversations to the primary, deletes the others and records
+	// the merge with snapshots for undo, all in one transaction.
+	Merge(ctx context.Context, projectID int64, req MergeRequest, actor Actor, at time.Time, apply func(primary *Contact, others []*Contact) error) (*Contact, *Merge, error)
+	// UndoMerge restores the merged-away contacts and the primary as they
+	// were. ErrNotFound for an unknown merge; ErrConflict when it was undone
+	// already, a contact took part in a later merge, or restoring would clash.
+	UndoMerge(ctx context.Context, projectID, mergeID int64, actor Actor, at time.Time) ([]*Contact, error)
+	// RefreshLeads re-derives contacts whose lead status may have gone stale
+	// by now, and returns how many it saved.
+	RefreshLeads(ctx context.Context, now time.Time, derive func(*Contact)) (int, error)
+
+	CreateNote(ctx context.Context, projectID int64, n *Note, audit AuditEntry) error
+	ListNotes(ctx context.Context, projectID, contactID int64) ([]Note, error)
+
+	CreateConversation(ctx context.Context, c *Conversation) error
+	AddMessage(ctx context.Context, projectID int64, m *Message) error
+	GetConversation(ctx context.Context, projectID, id int64) (*Conversation, error)
+	ListConversations(ctx context.Context, projectID, contactID int64) ([]Conversation, error)
+	// ListMessages returns up to limit messages with id greater than afterID.
+	ListMessages(ctx context.Context, projectID, conversationID, afterID int64, limit int) ([]Message, error)
+
+	CreateSavedFilter(ctx context.Context, f *SavedFilter, owner string) error
+	ListSavedFilters(ctx context.Context, projectID int64, owner string) ([]SavedFilter, error)
+	DeleteSavedFilter(ctx context.Context, projectID int64, owner string, id int64) error
+
+	Stats(ctx context.Context, projectID int64, monthStart time.Time) (*Stats, error)
+	ListAudit(ctx context.Context, q AuditQuery) ([]AuditEntry, error)
+
+	CreateJob(ctx context.Context, j *Job) error
+	UpdateJob(ctx context.Context, j *Job) error
+	GetJob(ctx context.Context, projectID, id int64) (*Job, error)
+	// FailRunningJobs marks jobs left running by a process that died.
+	FailRunningJobs(ctx context.Context, reason string, at time.Time) error
+
+	AccountStore
+}
+
+// AccountStore persists projects, staff users and API keys.
+type AccountStore interface {
+	// CreateProject returns ErrConflict when the name is taken.
+	CreateProject(ctx context.Context, p *Project) error
+	ProjectByName(ctx context.Context, name string) (*Project, error)
+	ProjectByID(ctx context.Context, id int64) (*Project, error)
+	ListProjects(ctx context.Context) ([]Project, error)
+	// CreateUser returns ErrConflict when the email is taken.
+	CreateUser(ctx context.Context, u *User) error
+	UserByEmail(ctx context.Context, email string) (*User, error)
+	SetPasswordHash(ctx context.Context, userID int64, hash string) error
+	// SetMembership adds or changes the user's role in the project.
+	SetMembership(ctx context.Context, m Membership) error
+	Memberships(ctx context.Context, userID int64) ([]Membership, error)
+	CreateAPIKey(ctx context.Context, k *APIKey) error
+	// ListAPIKeys lists a project's keys, or every key for projectID 0.
+	ListAPIKeys(ctx context.Context, projectID int64) ([]APIKey, error)
+	// RevokeAPIKey returns ErrNotFound for an unknown or already revoked key.
+	RevokeAPIKey(ctx context.Context, id int64, at time.Time) error
+	// APIKeyByHash returns ErrNotFound for unknown and revoked keys.
+	APIKeyByHash(ctx context.Context, hash string) (*APIKey, error)
+	TouchAPIKey(ctx context.Context, id int64, at time.Time) error
+	// Bootstrap creates the first project, owner and key in one transaction,
+	// only when no project exists yet; it reports whether it did.
+	Bootstrap(ctx context.Context, p *Project, u *User, k *APIKey) (bool, error)
+}
+
+// Job is a background task's progress, e.g. a bulk action over many contacts.
+type Job struct {
+	ID        int64     `json:"id"`
+	ProjectID int64     `json:"project_id"`
+	Kind      string    `json:"kind"`
+	Status    string    `json:"status"` // queued, running, done, failed
+	Total     int       `json:"total"`
+	Done      int       `json:"done"`
+	Failed    int       `json:"failed"`
+	Error     string    `json:"error,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// Job statuses.
+const (
+	JobQueued  = "queued"
+	JobRunning = "running"
+	JobDone    = "done"
+	JobFailed  = "failed"
+)
