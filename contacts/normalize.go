@@ -158,3 +158,24 @@ func normalizeCountry(raw string) (string, error) {
 }
 
 func validCustomKey(k string) bool { return customKeyRe.MatchString(k) }
+
+// EmailKey folds an address to the inbox it reaches: lower case, without a
+// +tag, and for Gmail without dots. Two contacts with the same key are likely
+// the same person (a duplicate suggestion, never an automatic merge).
+func EmailKey(email string) string {
+	at := strings.LastIndexByte(email, '@')
+	if at < 1 {
+		return strings.ToLower(email)
+	}
+	local, domain := strings.ToLower(email[:at]), strings.ToLower(email[at+1:])
+	if i := strings.IndexByte(local, '+'); i > 0 {
+		local = local[:i]
+	}
+	if domain == "googlemail.com" {
+		domain = "gmail.com"
+	}
+	if domain == "gmail.com" {
+		local = strings.ReplaceAll(local, ".", "")
+	}
+	return local + "@" + domain
+}

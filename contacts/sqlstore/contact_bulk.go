@@ -1,0 +1,110 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/switchboard-oss/switchboard/contacts"
+)
+
+// bulkBatch is how many contacts one bulk transaction writes: large enough
+// to amortise the commit, small enough to keep the writer responsive.
+const bulkBatch = 2000
+
+// BulkInsertContacts inserts new contacts batch by batch with prepared
+// statements, maintaining every index and the search index.
+func (db *DB) BulkInsertContacts(ctx context.Context, cs []*contacts.Contact) error {
+	for start := 0; start < len(cs); start += bulkBatch {
+		batch := cs[start:min(start+bulkBatch, len(cs))]
+		var failed *contacts.Contact
+		err := db.inTx(ctx, func(tx *sqlx.Tx) error {
+			ins, err := tx.PreparexContext(ctx, db.q(insertContactSQL))
+			if err != nil {
+				return err
+			}
+			defer ins.Close()
+			sw := newSideWriter(ctx, db, tx)
+			defer sw.close()
+			for _, c := range batch {
+				failed = c
+				if err := ins.GetContext(ctx, &c.ID, contactArgs(c)...); err != nil {
+					return err
+				}
+				if err := sw.write(c); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("bulk insert at contact %d: %w", start, db.duplicate(ctx, failed, err))
+		}
+	}
+	return nil
+}
+
+// sideWriter writes identities, tags and search text with statements
+// prepared once per transaction.
+type sideWriter struct {
+	ctx                context.Context
+	db                 *DB
+	tx                 *sqlx.Tx
+	ident, tag, search *sqlx.Stmt
+}
+
+func newSideWriter(ctx context.Context, db *DB, tx *sqlx.Tx) *sideWriter {
+	return &sideWriter{ctx: ctx, db: db, tx: tx}
+}
+
+func (w *sideWriter) prep(s **sqlx.Stmt, q string) (*sqlx.Stmt, error) {
+	if *s == nil {
+		st, err := w.tx.PreparexContext(w.ctx, w.db.q(q))
+		if err != nil {
+			return nil, err
+		}
+		*s = st
+	}
+	return *s, nil
+}
+
+func (w *sideWriter) write(c *contacts.Contact) error {
+	for i := range c.Identities {
+		id := &c.Identities[i]
+		id.ContactID = c.ID
+		if id.CreatedAt.IsZero() {
+			id.CreatedAt = c.CreatedAt
+		}
+		st, err := w.prep(&w.ident, insertIdentitySQL)
+		if err != nil {
+			return err
+		}
+		if _, err := st.ExecContext(w.ctx, c.ProjectID, c.ID, string(id.Channel), id.ExternalID, id.Handle, msNotNull(id.CreatedAt)); err != nil {
+			return err
+		}
+	}
+	for _, t := range c.Tags {
+		st, err := w.prep(&w.tag, insertTagSQL)
+		if err != nil {
+			return err
+		}
+		if _, err := st.ExecContext(w.ctx, c.ID, c.ProjectID, t); err != nil {
+			return err
+		}
+	}
+	st, err := w.prep(&w.search, w.db.dialect.insertSearchSQL())
+	if err != nil {
+		return err
+	}
+	_, err = st.ExecContext(w.ctx, w.db.dialect.insertSearchArgs(c.ID, c.SearchText())...)
+	return err
+}
+
+func (w *sideWriter) close() {
+	for _, s := range []*sqlx.Stmt{w.ident, w.tag, w.search} {
+		if s != nil {
+			s.Close()
+		}
+	}
+}

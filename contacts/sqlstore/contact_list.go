@@ -1,0 +1,239 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"unicode"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/switchboard-oss/switchboard/contacts"
+)
+
+var sortColumns = map[string]string{
+	"created_at":         "c.created_at",
+	"updated_at":         "c.updated_at",
+	"last_seen_at":       "c.last_seen_at",
+	"name":               "c.sort_name",
+	"conversation_count": "c.conversation_count",
+}
+
+// listWhere builds the WHERE clause shared by the page, the count, cursor
+// mode and bulk actions, so a filter means the same everywhere.
+func (db *DB) listWhere(q contacts.ListQuery) (string, []any) {
+	conds := []string{"c.project_id = ?"}
+	args := []any{q.ProjectID}
+	in := func(col string, vals []string) {
+		if len(vals) == 0 {
+			return
+		}
+		conds = append(conds, col+" IN (?"+strings.Repeat(", ?", len(vals)-1)+")")
+		for _, v := range vals {
+			args = append(args, v)
+		}
+	}
+	if terms := searchTerms(q.Q); len(terms) > 0 {
+		cond, a := db.dialect.searchCond(terms)
+		conds = append(conds, cond)
+		args = append(args, a...)
+	}
+	var chans []string
+	for _, c := range q.Channels {
+		chans = append(chans, string(c))
+	}
+	in("c.channel", chans)
+	if len(q.Tags) > 0 {
+		if q.TagsAll {
+			for _, t := range q.Tags {
+				conds = append(conds, "c.id IN (SELECT contact_id FROM contact_tags WHERE project_id = ? AND tag = ?)")
+				args = append(args, q.ProjectID, t)
+			}
+		} else {
+			conds = append(conds, "c.id IN (SELECT contact_id FROM contact_tags WHERE project_id = ? AND tag IN (?"+strings.Repeat(", ?", len(q.Tags)-1)+"))")
+			args = append(args, q.ProjectID)
+			for _, t := range q.Tags {
+				args = append(args, t)
+			}
+		}
+	}
+	rng := func(col string, from, to interface{ IsZero() bool }, fromV, toV int64) {
+		if !from.IsZero() {
+			conds = append(conds, col+" >= ?")
+			args = append(args, fromV)
+		}
+		if !to.IsZero() {
+			conds = append(conds, col+" < ?")
+			args = append(args, toV)
+		}
+	}
+	rng("c.created_at", q.CreatedFrom, q.CreatedTo, q.CreatedFrom.UnixMilli(), q.CreatedTo.UnixMilli())
+	rng("c.last_seen_at", q.LastSeenFrom, q.LastSeenTo, q.LastSeenFrom.UnixMilli(), q.LastSeenTo.UnixMilli())
+	has := func(col string, b *bool) {
+		if b == nil {
+			return
+		}
+		if *b {
+			conds = append(conds, col+" IS NOT NULL")
+		} else {
+			conds = append(conds, col+" IS NULL")
+		}
+	}
+	has("c.email", q.HasEmail)
+	has("c.phone", q.HasPhone)
+	if q.DoNotContact != nil {
+		conds = append(conds, "c.do_not_contact = ?")
+		args = append(args, *q.DoNotContact)
+	}
+	if q.ConvMin != nil {
+		conds = append(conds, "c.conversation_count >= ?")
+		args = append(args, *q.ConvMin)
+	}
+	if q.ConvMax != nil {
+		conds = append(conds, "c.conversation_count <= ?")
+		args = append(args, *q.ConvMax)
+	}
+	var statuses []string
+	for _, s := range q.LeadStatuses {
+		statuses = append(statuses, string(s))
+	}
+	in("c.lead_status", statuses)
+	in("c.country", q.Countries)
+	return strings.Join(conds, " AND "), args
+}
+
+// searchTerms splits q into lower-cased terms. A query that looks like a
+// phone number ("+1 (415) 555") becomes its digits, since the index holds
+// phones as digits.
+func searchTerms(q string) []string {
+	q = strings.ToLower(strings.TrimSpace(q))
+	if q == "" {
+		return nil
+	}
+	digits, phoneish := 0, true
+	for _, r := range q {
+		switch {
+		case unicode.IsDigit(r):
+			digits++
+		case strings.ContainsRune("+-(). ", r):
+		default:
+			phoneish = false
+		}
+	}
+	if phoneish && digits >= 3 {
+		var b strings.Builder
+		for _, r := range q {
+			if unicode.IsDigit(r) {
+				b.WriteRune(r)
+			}
+		}
+		return []string{b.String()}
+	}
+	terms := strings.Fields(q)
+	if len(terms) > 8 {
+		terms = terms[:8]
+	}
+	return terms
+}
+
+// ListContacts answers a list query: a page with the total, or a cursor page.
+func (db *DB) ListContacts(ctx context.Context, q contacts.ListQuery) (*contacts.ListResult, error) {
+	where, args := db.listWhere(q)
+	if q.Cursor {
+		rows, err := db.selectContacts(ctx, `SELECT `+contactColumns+` FROM contacts c WHERE `+where+
+			` AND c.id > ? ORDER BY c.id LIMIT ?`, append(args, q.After, q.PerPage+1)...)
+		if err != nil {
+			return nil, err
+		}
+		res := &contacts.ListResult{Total: -1, Contacts: rows}
+		if len(rows) > q.PerPage {
+			res.Contacts = rows[:q.PerPage]
+			res.NextAfter = res.Contacts[q.PerPage-1].ID
+		}
+		return res, nil
+	}
+
+	var total int
+	if err := db.r.GetContext(ctx, &total, db.q(`SELECT COUNT(*) FROM contacts c WHERE `+where), args...); err != nil {
+		return nil, fmt.Errorf("count contacts: %w", err)
+	}
+	res := &contacts.ListResult{Total: total, Contacts: []*contacts.Contact{}}
+	offset := (q.Page - 1) * q.PerPage
+	if offset >= total {
+		return res, nil
+	}
+	limit := q.PerPage
+	desc := q.Desc
+	// Past the middle, read from the other end: the index walk is shorter.
+	reversed := offset > total/2
+	if reversed {
+		desc = !desc
+		end := offset + limit
+		if end > total {
+			end = total
+		}
+		limit = end - offset
+		offset = total - end
+	}
+	col := sortColumns[q.Sort]
+	dir, nulls := " ASC", ""
+	if desc {
+		dir = " DESC"
+	}
+	if q.Sort == "last_seen_at" {
+		// Never-seen contacts sort as the oldest in both dialects.
+		nulls = map[bool]string{false: " NULLS FIRST", true: " NULLS LAST"}[desc]
+	}
+	order := col + dir + nulls + ", c.id" + dir
+	// Deferred join: find the page's ids on the index alone, then fetch rows.
+	rows, err := db.selectContacts(ctx, `SELECT `+contactColumns+` FROM contacts c JOIN (SELECT c.id FROM contacts c WHERE `+
+		where+` ORDER BY `+order+` LIMIT ? OFFSET ?) p ON p.id = c.id ORDER BY `+order, append(args, limit, offset)...)
+	if err != nil {
+		return nil, err
+	}
+	if reversed {
+		for i, j := 0, len(rows)-1; i < j; i, j = i+1, j-1 {
+			rows[i], rows[j] = rows[j], rows[i]
+		}
+	}
+	res.Contacts = rows
+	return res, nil
+}
+
+// selectContacts runs a contact query and attaches identities in one more query.
+func (db *DB) selectContacts(ctx context.Context, query string, args ...any) ([]*contacts.Contact, error) {
+	return db.selectContactsWith(ctx, db.r, query, args...)
+}
+
+func (db *DB) selectContactsWith(ctx context.Context, qr sqlx.QueryerContext, query string, args ...any) ([]*contacts.Contact, error) {
+	var rows []contactRow
+	if err := sqlx.SelectContext(ctx, qr, &rows, db.q(query), args...); err != nil {
+		return nil, fmt.Errorf("list contacts: %w", err)
+	}
+	out := make([]*contacts.Contact, 0, len(rows))
+	byID := make(map[int64]*contacts.Contact, len(rows))
+	ids := make([]any, 0, len(rows))
+	for i := range rows {
+		c, err := rows[i].toContact()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+		byID[c.ID] = c
+		ids = append(ids, c.ID)
+	}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var idRows []identityRow
+	if err := sqlx.SelectContext(ctx, qr, &idRows, db.q(`SELECT id, contact_id, channel, external_id, handle, created_at
+		FROM identities WHERE contact_id IN (?`+strings.Repeat(", ?", len(ids)-1)+`) ORDER BY id`), ids...); err != nil {
+		return nil, fmt.Errorf("list identities: %w", err)
+	}
+	for _, r := range idRows {
+		if c := byID[r.ContactID]; c != nil {
+			c.Identities = append(c.Identities, r.toIdentity())
+		}
+	}
+	return out, nil
+}

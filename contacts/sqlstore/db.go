@@ -1,0 +1,202 @@
+// Package sqlstore is the contact engine's store on SQLite and PostgreSQL:
+// the only package with SQL. Queries are written once with ? placeholders in
+// the subset both dialects share and rebound per driver; the few places where
+// the dialects differ live in dialect.go.
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"runtime"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	"github.com/jmoiron/sqlx"
+	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
+
+	"github.com/switchboard-oss/switchboard/contacts"
+)
+
+// Options tune the store.
+type Options struct {
+	// ReadConns bounds the SQLite reader pool (default 2 x GOMAXPROCS, at least 4).
+	ReadConns int
+	// CacheMiB is SQLite's page cache for the writer connection; each reader
+	// gets a quarter of it. Default 64.
+	CacheMiB int
+}
+
+// DB implements contacts.Store.
+type DB struct {
+	w, r    *sqlx.DB // writer and reader pools; the same pool on PostgreSQL
+	dialect dialect
+}
+
+var _ contacts.Store = (*DB)(nil)
+
+// Open connects to dsn, migrates the schema and returns the store. A plain
+// path or sqlite://path means SQLite, postgres:// or postgresql:// PostgreSQL.
+func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
+	db, err := open(ctx, dsn, opts)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// IsPostgres reports whether dsn selects PostgreSQL.
+func IsPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+func open(ctx context.Context, dsn string, opts Options) (*DB, error) {
+	if IsPostgres(dsn) {
+		pg, err := sqlx.Open("pgx", dsn)
+		if err != nil {
+			return nil, fmt.Errorf("open postgres: %w", err)
+		}
+		pg.SetMaxOpenConns(max(8, 4*runtime.GOMAXPROCS(0)))
+		pg.SetMaxIdleConns(max(8, 4*runtime.GOMAXPROCS(0)))
+		pg.SetConnMaxIdleTime(5 * time.Minute)
+		db := &DB{w: pg, r: pg, dialect: postgres{}}
+		if err := db.Ping(ctx); err != nil {
+			pg.Close()
+			return nil, fmt.Errorf("connect to postgres: %w", err)
+		}
+		return db, nil
+	}
+	return openSQLite(ctx, strings.TrimPrefix(dsn, "sqlite://"), opts)
+}
+
+func openSQLite(ctx context.Context, path string, opts Options) (*DB, error) {
+	if path == "" {
+		return nil, errors.New("open sqlite: empty path")
+	}
+	if opts.CacheMiB <= 0 {
+		opts.CacheMiB = 64
+	}
+	if opts.ReadConns <= 0 {
+		opts.ReadConns = max(4, 2*runtime.GOMAXPROCS(0))
+	}
+	base := "file:" + (&url.URL{Path: path}).EscapedPath() +
+		"?_journal_mode=WAL&_busy_timeout=10000&_foreign_keys=on&_synchronous=NORMAL"
+	// One writer connection with immediate transactions: writers queue in Go
+	// instead of failing with SQLITE_BUSY; readers never block on it (WAL).
+	w, err := sqlx.Open("sqlite3", base+fmt.Sprintf("&_txlock=immediate&_cache_size=-%d", opts.CacheMiB*1024))
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite: %w", err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxIdleTime(0)
+	w.SetConnMaxLifetime(0)
+	if err := checkFTS5(ctx, w); err != nil {
+		w.Close()
+		return nil, err
+	}
+	r, err := sqlx.Open("sqlite3", base+fmt.Sprintf("&_txlock=deferred&_query_only=true&_cache_size=-%d", max(2, opts.CacheMiB/4)*1024))
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open sqlite readers: %w", err)
+	}
+	r.SetMaxOpenConns(opts.ReadConns)
+	r.SetMaxIdleConns(opts.ReadConns)
+	r.SetConnMaxIdleTime(0)
+	return &DB{w: w, r: r, dialect: sqlite{}}, nil
+}
+
+// ErrNoFTS5 is returned when the binary was built without FTS5.
+var ErrNoFTS5 = errors.New("this binary's SQLite lacks FTS5, which contact search needs: " +
+	"build with the sqlite_fts5 tag (go build -tags sqlite_fts5, as `make build` and `make test` do)")
+
+func checkFTS5(ctx context.Context, db *sqlx.DB) error {
+	var on int
+	if err := db.GetContext(ctx, &on, `SELECT sqlite_compileoption_used('ENABLE_FTS5')`); err != nil {
+		return fmt.Errorf("open sqlite: %w", err)
+	}
+	if on != 1 {
+		return ErrNoFTS5
+	}
+	return nil
+}
+
+// Close closes both pools; SQLite checkpoints its WAL on the last close.
+func (db *DB) Close() error {
+	err := db.w.Close()
+	if db.r != db.w {
+		err = errors.Join(err, db.r.Close())
+	}
+	return err
+}
+
+// Ping checks the database answers.
+func (db *DB) Ping(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	return db.r.PingContext(ctx)
+}
+
+// Dialect names the database kind, "sqlite" or "postgres".
+func (db *DB) Dialect() string { return db.dialect.name() }
+
+// inTx runs fn in a write transaction, rolling back on error or panic.
+func (db *DB) inTx(ctx context.Context, fn func(tx *sqlx.Tx) error) (err error) {
+	tx, err := db.w.BeginTxx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			tx.Rollback()
+			panic(p)
+		}
+		if err != nil {
+			tx.Rollback()
+		}
+	}()
+	if err = fn(tx); err != nil {
+		return err
+	}
+	if err = tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", db.mapErr(err))
+	}
+	return nil
+}
+
+// q rebinds a ?-query for the dialect. Queries are constants, so the result
+// is cached.
+func (db *DB) q(query string) string { return db.dialect.rebind(query) }
+
+func (db *DB) mapErr(err error) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return contacts.ErrNotFound
+	}
+	return err
+}
+
+// ms converts a time to the stored Unix milliseconds; zero stays NULL.
+func ms(t time.Time) sql.NullInt64 {
+	if t.IsZero() {
+		return sql.NullInt64{}
+	}
+	return sql.NullInt64{Int64: t.UnixMilli(), Valid: true}
+}
+
+func msNotNull(t time.Time) int64 { return t.UnixMilli() }
+
+func fromMS(v sql.NullInt64) time.Time {
+	if !v.Valid {
+		return time.Time{}
+	}
+	return time.UnixMilli(v.Int64).UTC()
+}
+
+func nullStr(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }

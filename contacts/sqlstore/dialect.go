@@ -1,0 +1,153 @@
+package sqlstore
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jmoiron/sqlx"
+	"github.com/mattn/go-sqlite3"
+)
+
+// dialect holds what SQLite and PostgreSQL do differently.
+type dialect interface {
+	name() string
+	rebind(query string) string
+	// forUpdate is appended to a SELECT that a transaction will write back.
+	forUpdate() string
+	// uniqueViolation returns the violated index name (or the SQLite message
+	// naming the columns) when err is a unique violation.
+	uniqueViolation(err error) (string, bool)
+	// insertSearchSQL and insertSearchArgs store a new contact's search text.
+	insertSearchSQL() string
+	insertSearchArgs(id int64, text string) []any
+	// unindexSearch drops a contact from the search index.
+	unindexSearch(ctx context.Context, tx *sqlx.Tx, id int64) error
+	// searchCond returns a condition on contacts c matching every term.
+	searchCond(terms []string) (string, []any)
+	// lockMigrations serialises migrators across processes inside tx.
+	lockMigrations(ctx context.Context, tx *sqlx.Tx) error
+}
+
+type sqlite struct{}
+
+func (sqlite) name() string                                   { return "sqlite" }
+func (sqlite) rebind(q string) string                         { return q }
+func (sqlite) forUpdate() string                              { return "" }
+func (sqlite) lockMigrations(context.Context, *sqlx.Tx) error { return nil } // BEGIN IMMEDIATE already serialises
+
+func (sqlite) uniqueViolation(err error) (string, bool) {
+	var se sqlite3.Error
+	if errors.As(err, &se) && (se.ExtendedCode == sqlite3.ErrConstraintUnique || se.ExtendedCode == sqlite3.ErrConstraintPrimaryKey) {
+		return se.Error(), true
+	}
+	return "", false
+}
+
+func (sqlite) insertSearchSQL() string                      { return `INSERT INTO contacts_fts (rowid, text) VALUES (?, ?)` }
+func (sqlite) insertSearchArgs(id int64, text string) []any { return []any{id, text} }
+
+func (sqlite) unindexSearch(ctx context.Context, tx *sqlx.Tx, id int64) error {
+	_, err := tx.ExecContext(ctx, `DELETE FROM contacts_fts WHERE rowid = ?`, id)
+	return err
+}
+
+// searchCond: every term of 3+ characters is a trigram phrase (a substring
+// match); shorter terms match the start of the display name through its index.
+func (sqlite) searchCond(terms []string) (string, []any) {
+	var long []string
+	var conds []string
+	var args []any
+	for _, t := range terms {
+		if len([]rune(t)) >= 3 {
+			long = append(long, `"`+strings.ReplaceAll(t, `"`, `""`)+`"`)
+		} else {
+			conds = append(conds, `c.sort_name >= ? AND c.sort_name < ?`)
+			args = append(args, t, prefixEnd(t))
+		}
+	}
+	if len(long) > 0 {
+		conds = append([]string{`c.id IN (SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ?)`}, conds...)
+		args = append([]any{strings.Join(long, " AND ")}, args...)
+	}
+	return strings.Join(conds, " AND "), args
+}
+
+type postgres struct{}
+
+var rebindCache sync.Map
+
+func (postgres) name() string { return "postgres" }
+func (postgres) rebind(q string) string {
+	if v, ok := rebindCache.Load(q); ok {
+		return v.(string)
+	}
+	r := sqlx.Rebind(sqlx.DOLLAR, q)
+	rebindCache.Store(q, r)
+	return r
+}
+func (postgres) forUpdate() string { return " FOR UPDATE" }
+
+func (postgres) lockMigrations(ctx context.Context, tx *sqlx.Tx) error {
+	_, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7461626173)`)
+	return err
+}
+
+func (postgres) uniqueViolation(err error) (string, bool) {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) && pe.Code == "23505" {
+		return pe.ConstraintName, true
+	}
+	return "", false
+}
+
+func (postgres) insertSearchSQL() string                      { return `UPDATE contacts SET search_text = ? WHERE id = ?` }
+func (postgres) insertSearchArgs(id int64, text string) []any { return []any{text, id} }
+
+func (postgres) unindexSearch(context.Context, *sqlx.Tx, int64) error { return nil }
+
+// searchCond: terms of 3+ characters are trigram-indexed substring matches;
+// shorter ones are word-prefix matches on the tsvector.
+func (postgres) searchCond(terms []string) (string, []any) {
+	var conds []string
+	var args []any
+	for _, t := range terms {
+		if len([]rune(t)) >= 3 {
+			conds = append(conds, `c.search_text LIKE ?`)
+			args = append(args, "%"+escapeLike(t)+"%")
+		} else {
+			conds = append(conds, `c.search_tsv @@ to_tsquery('simple', ?)`)
+			args = append(args, tsPrefix(t))
+		}
+	}
+	return strings.Join(conds, " AND "), args
+}
+
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// tsPrefix makes a safe prefix query of one term: letters and digits only.
+func tsPrefix(t string) string {
+	var b strings.Builder
+	for _, r := range t {
+		if r == '\'' || r == '\\' || r == ':' || r == '&' || r == '|' || r == '!' || r == '(' || r == ')' || r == '<' || r == '>' || r == '*' || r == ' ' {
+			continue
+		}
+		b.WriteRune(r)
+	}
+	if b.Len() == 0 {
+		return "''"
+	}
+	return "'" + b.String() + "':*"
+}
+
+// prefixEnd returns the smallest string greater than every string with
+// prefix p, for index range scans.
+func prefixEnd(p string) string {
+	r := []rune(p)
+	r[len(r)-1]++
+	return string(r)
+}
