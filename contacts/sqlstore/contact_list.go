@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/jmoiron/sqlx"
 
@@ -33,10 +34,15 @@ func (db *DB) listWhere(q contacts.ListQuery) (string, []any) {
 			args = append(args, v)
 		}
 	}
-	if terms := searchTerms(q.Q); len(terms) > 0 {
-		cond, a := db.dialect.searchCond(terms)
+	if long, short := searchTerms(q.Q); len(long) > 0 {
+		cond, a := db.dialect.searchCond(long)
 		conds = append(conds, cond)
 		args = append(args, a...)
+	} else if short != "" {
+		// Too short for the trigram index: match the start of the display
+		// name through its B-tree index, the same on both dialects.
+		conds = append(conds, "c.sort_name >= ? AND c.sort_name < ?")
+		args = append(args, short, prefixEnd(short))
 	}
 	var chans []string
 	for _, c := range q.Channels {
@@ -102,13 +108,15 @@ func (db *DB) listWhere(q contacts.ListQuery) (string, []any) {
 	return strings.Join(conds, " AND "), args
 }
 
-// searchTerms splits q into lower-cased terms. A query that looks like a
-// phone number ("+1 (415) 555") becomes its digits, since the index holds
-// phones as digits.
-func searchTerms(q string) []string {
+// searchTerms splits q into lower-cased substring terms of at least three
+// characters (the trigram index's unit). Shorter words add little to a longer
+// one and are dropped; a query made only of short words comes back as short,
+// for a name-prefix match. A query that looks like a phone number
+// ("+1 (415) 555") becomes its digits, since the index holds phones as digits.
+func searchTerms(q string) (long []string, short string) {
 	q = strings.ToLower(strings.TrimSpace(q))
 	if q == "" {
-		return nil
+		return nil, ""
 	}
 	digits, phoneish := 0, true
 	for _, r := range q {
@@ -127,13 +135,20 @@ func searchTerms(q string) []string {
 				b.WriteRune(r)
 			}
 		}
-		return []string{b.String()}
+		return []string{b.String()}, ""
 	}
-	terms := strings.Fields(q)
-	if len(terms) > 8 {
-		terms = terms[:8]
+	for _, t := range strings.Fields(q) {
+		if utf8.RuneCountInString(t) >= 3 {
+			long = append(long, t)
+		}
 	}
-	return terms
+	if len(long) > 8 {
+		long = long[:8]
+	}
+	if len(long) == 0 {
+		short = strings.Join(strings.Fields(q), " ")
+	}
+	return long, short
 }
 
 // ListContacts answers a list query: a page with the total, or a cursor page.

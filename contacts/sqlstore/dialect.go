@@ -25,7 +25,8 @@ type dialect interface {
 	insertSearchArgs(id int64, text string) []any
 	// unindexSearch drops a contact from the search index.
 	unindexSearch(ctx context.Context, tx *sqlx.Tx, id int64) error
-	// searchCond returns a condition on contacts c matching every term.
+	// searchCond returns a condition on contacts c matching every term as a
+	// substring; terms have at least 3 characters (trigram-indexed).
 	searchCond(terms []string) (string, []any)
 	// lockMigrations serialises migrators across processes inside tx.
 	lockMigrations(ctx context.Context, tx *sqlx.Tx) error
@@ -54,25 +55,12 @@ func (sqlite) unindexSearch(ctx context.Context, tx *sqlx.Tx, id int64) error {
 	return err
 }
 
-// searchCond: every term of 3+ characters is a trigram phrase (a substring
-// match); shorter terms match the start of the display name through its index.
-func (sqlite) searchCond(terms []string) (string, []any) {
-	var long []string
-	var conds []string
-	var args []any
-	for _, t := range terms {
-		if len([]rune(t)) >= 3 {
-			long = append(long, `"`+strings.ReplaceAll(t, `"`, `""`)+`"`)
-		} else {
-			conds = append(conds, `c.sort_name >= ? AND c.sort_name < ?`)
-			args = append(args, t, prefixEnd(t))
-		}
+func (sqlite) searchCond(long []string) (string, []any) {
+	quoted := make([]string, len(long))
+	for i, t := range long {
+		quoted[i] = `"` + strings.ReplaceAll(t, `"`, `""`) + `"`
 	}
-	if len(long) > 0 {
-		conds = append([]string{`c.id IN (SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ?)`}, conds...)
-		args = append([]any{strings.Join(long, " AND ")}, args...)
-	}
-	return strings.Join(conds, " AND "), args
+	return `c.id IN (SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ?)`, []any{strings.Join(quoted, " AND ")}
 }
 
 type postgres struct{}
@@ -108,40 +96,18 @@ func (postgres) insertSearchArgs(id int64, text string) []any { return []any{tex
 
 func (postgres) unindexSearch(context.Context, *sqlx.Tx, int64) error { return nil }
 
-// searchCond: terms of 3+ characters are trigram-indexed substring matches;
-// shorter ones are word-prefix matches on the tsvector.
-func (postgres) searchCond(terms []string) (string, []any) {
-	var conds []string
-	var args []any
-	for _, t := range terms {
-		if len([]rune(t)) >= 3 {
-			conds = append(conds, `c.search_text LIKE ?`)
-			args = append(args, "%"+escapeLike(t)+"%")
-		} else {
-			conds = append(conds, `c.search_tsv @@ to_tsquery('simple', ?)`)
-			args = append(args, tsPrefix(t))
-		}
+func (postgres) searchCond(long []string) (string, []any) {
+	conds := make([]string, len(long))
+	args := make([]any, len(long))
+	for i, t := range long {
+		conds[i] = `c.search_text LIKE ?`
+		args[i] = "%" + escapeLike(t) + "%"
 	}
 	return strings.Join(conds, " AND "), args
 }
 
 func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
-}
-
-// tsPrefix makes a safe prefix query of one term: letters and digits only.
-func tsPrefix(t string) string {
-	var b strings.Builder
-	for _, r := range t {
-		if r == '\'' || r == '\\' || r == ':' || r == '&' || r == '|' || r == '!' || r == '(' || r == ')' || r == '<' || r == '>' || r == '*' || r == ' ' {
-			continue
-		}
-		b.WriteRune(r)
-	}
-	if b.Len() == 0 {
-		return "''"
-	}
-	return "'" + b.String() + "':*"
 }
 
 // prefixEnd returns the smallest string greater than every string with

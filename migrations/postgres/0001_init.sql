@@ -88,12 +88,10 @@ CREATE INDEX contacts_channel_idx ON contacts (project_id, channel, created_at);
 CREATE INDEX contacts_lead_idx ON contacts (project_id, lead_status, created_at);
 CREATE INDEX contacts_lead_refresh_idx ON contacts (lead_refresh_at);
 
--- Search: the same text the SQLite FTS table holds, indexed with pg_trgm for
--- substring matches and as a tsvector for word-prefix matches.
+-- Search: the same text the SQLite FTS table holds (Contact.SearchText),
+-- trigram-indexed so LIKE '%term%' is an index lookup, never a scan.
 ALTER TABLE contacts ADD COLUMN search_text TEXT NOT NULL DEFAULT '';
-ALTER TABLE contacts ADD COLUMN search_tsv tsvector GENERATED ALWAYS AS (to_tsvector('simple', search_text)) STORED;
 CREATE INDEX contacts_search_trgm_idx ON contacts USING gin (search_text public.gin_trgm_ops);
-CREATE INDEX contacts_search_tsv_idx ON contacts USING gin (search_tsv);
 
 CREATE TABLE contact_tags (
     contact_id BIGINT  NOT NULL REFERENCES contacts (id) ON DELETE CASCADE,
