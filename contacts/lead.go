@@ -57,7 +57,7 @@ func DeriveLead(c *Contact, now time.Time) (LeadStatus, LeadScore, time.Time) {
 			return LeadArchived
 		}
 		next = append(next, last.Add(archiveAfter))
-		if !c.LastInboundAt.IsZero() && !c.LastOutboundAt.After(c.LastInboundAt) {
+		if c.LastOutboundAt.Before(c.LastInboundAt) {
 			if now.Sub(c.LastInboundAt) >= unansweredAfter {
 				return LeadFollowUp
 			}
