@@ -26,8 +26,7 @@ const (
 	phone, company, external_id, channel, do_not_contact, notes, context, memories, learned_context,
 	tags, country, region, city, custom, conflicts, sources, lead_status, lead_score, lead_refresh_at,
 	conversation_count, created_at, updated_at, last_seen_at, last_inbound_at, last_outbound_at)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-	RETURNING id`
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 	// insertContactWithIDSQL restores a contact under its old id (merge undo).
 	insertContactWithIDSQL = `INSERT INTO contacts (project_id, first_name, last_name, sort_name, email, email_key,
@@ -164,8 +163,15 @@ func (db *DB) insertContact(ctx context.Context, tx *sqlx.Tx, c *contacts.Contac
 		if _, err := tx.ExecContext(ctx, db.q(insertContactWithIDSQL), append(contactArgs(c), c.ID)...); err != nil {
 			return err
 		}
-	} else if err := tx.GetContext(ctx, &c.ID, db.q(insertContactSQL), contactArgs(c)...); err != nil {
-		return err
+	} else {
+		ins, err := db.prepareInsert(ctx, tx, insertContactSQL)
+		if err != nil {
+			return err
+		}
+		defer ins.Close()
+		if c.ID, err = db.execInsert(ctx, ins, contactArgs(c)); err != nil {
+			return err
+		}
 	}
 	return db.writeSideTables(ctx, tx, c, true)
 }

@@ -20,7 +20,7 @@ func (db *DB) BulkInsertContacts(ctx context.Context, cs []*contacts.Contact) er
 		batch := cs[start:min(start+bulkBatch, len(cs))]
 		var failed *contacts.Contact
 		err := db.inTx(ctx, func(tx *sqlx.Tx) error {
-			ins, err := tx.PreparexContext(ctx, db.q(insertContactSQL))
+			ins, err := db.prepareInsert(ctx, tx, insertContactSQL)
 			if err != nil {
 				return err
 			}
@@ -29,7 +29,7 @@ func (db *DB) BulkInsertContacts(ctx context.Context, cs []*contacts.Contact) er
 			defer sw.close()
 			for _, c := range batch {
 				failed = c
-				if err := ins.GetContext(ctx, &c.ID, contactArgs(c)...); err != nil {
+				if c.ID, err = db.execInsert(ctx, ins, contactArgs(c)); err != nil {
 					return err
 				}
 				if err := sw.write(c); err != nil {

@@ -1,0 +1,81 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+
+	"github.com/switchboard-oss/switchboard/contacts"
+	"github.com/switchboard-oss/switchboard/contacts/sqlstore"
+)
+
+// common are the flags every command takes. Each flag has a SWITCHBOARD_*
+// environment twin; an explicit flag wins over the environment.
+type common struct {
+	db       string
+	region   string
+	logLevel string
+	logJSON  bool
+}
+
+func envOr(name, def string) string {
+	if v, ok := os.LookupEnv(name); ok && v != "" {
+		return v
+	}
+	return def
+}
+
+func newFlags(name string, stderr io.Writer) (*flag.FlagSet, *common) {
+	fs := flag.NewFlagSet("switchboard "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	c := &common{}
+	fs.StringVar(&c.db, "db", envOr("SWITCHBOARD_DATABASE_URL", "switchboard.db"),
+		"database: a SQLite path or sqlite://path, or a postgres:// URL (env SWITCHBOARD_DATABASE_URL)")
+	fs.StringVar(&c.region, "default-region", envOr("SWITCHBOARD_DEFAULT_REGION", "US"),
+		"region for phone numbers written without +, ISO 3166 alpha-2 (env SWITCHBOARD_DEFAULT_REGION)")
+	fs.StringVar(&c.logLevel, "log-level", envOr("SWITCHBOARD_LOG_LEVEL", "info"), "debug, info, warn or error (env SWITCHBOARD_LOG_LEVEL)")
+	fs.BoolVar(&c.logJSON, "log-json", envOr("SWITCHBOARD_LOG_JSON", "") == "true", "log as JSON lines (env SWITCHBOARD_LOG_JSON=true)")
+	return fs, c
+}
+
+func (c *common) logger(w io.Writer) (*slog.Logger, error) {
+	var lvl slog.Level
+	if err := lvl.UnmarshalText([]byte(c.logLevel)); err != nil {
+		return nil, fmt.Errorf("--log-level: %w", err)
+	}
+	opts := &slog.HandlerOptions{Level: lvl}
+	if c.logJSON {
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	}
+	return slog.New(slog.NewTextHandler(w, opts)), nil
+}
+
+// open connects to and migrates the database and builds the service.
+func (c *common) open(ctx context.Context, log *slog.Logger) (*sqlstore.DB, *contacts.Service, error) {
+	if len(c.region) != 2 {
+		return nil, nil, fmt.Errorf("--default-region %q: want a two-letter country code", c.region)
+	}
+	db, err := sqlstore.Open(ctx, c.db, sqlstore.Options{})
+	if err != nil {
+		return nil, nil, fmt.Errorf("open database %s: %w", redactDSN(c.db), err)
+	}
+	svc := contacts.NewService(contacts.Config{Store: db, DefaultRegion: strings.ToUpper(c.region), Logger: log})
+	return db, svc, nil
+}
+
+// redactDSN hides a password in a database URL before it is printed.
+func redactDSN(dsn string) string {
+	if i := strings.Index(dsn, "://"); i >= 0 {
+		if at := strings.Index(dsn[i+3:], "@"); at >= 0 {
+			cred := dsn[i+3 : i+3+at]
+			if colon := strings.Index(cred, ":"); colon >= 0 {
+				return dsn[:i+3] + cred[:colon] + ":***" + dsn[i+3+at:]
+			}
+		}
+	}
+	return dsn
+}

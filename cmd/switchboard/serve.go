@@ -1,0 +1,131 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"time"
+
+	"github.com/switchboard-oss/switchboard/contacts"
+	"github.com/switchboard-oss/switchboard/webui"
+)
+
+func (c *cli) serve(ctx context.Context, args []string) error {
+	fs, common := newFlags("serve", c.stderr)
+	addr := fs.String("addr", envOr("SWITCHBOARD_ADDR", ":8080"), "listen address (env SWITCHBOARD_ADDR)")
+	grace := fs.Duration("shutdown-timeout", 15*time.Second, "how long in-flight requests may take to finish on shutdown")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	log, err := common.logger(c.stderr)
+	if err != nil {
+		return err
+	}
+	db, svc, err := common.open(ctx, log)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err := db.Close(); err != nil {
+			log.Error("close database", "error", err)
+		}
+		log.Info("database closed")
+	}()
+	if err := db.FailRunningJobs(ctx, "interrupted: the server stopped while the job ran", svc.Now()); err != nil {
+		return fmt.Errorf("recover jobs: %w", err)
+	}
+	if err := c.bootstrap(ctx, svc, *addr); err != nil {
+		return err
+	}
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", *addr, err)
+	}
+	srv := webui.New(webui.Config{Service: svc, Logger: log})
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Listen(ln) }()
+	log.Info("switchboard is listening", "addr", ln.Addr().String(), "database", db.Dialect())
+
+	bgCtx, stopBG := context.WithCancel(context.Background())
+	bgDone := make(chan struct{})
+	go func() {
+		defer close(bgDone)
+		runScheduler(bgCtx, svc, log)
+	}()
+
+	select {
+	case <-ctx.Done():
+		log.Info("shutting down: finishing in-flight requests", "timeout", grace.String())
+	case err := <-serveErr:
+		stopBG()
+		<-bgDone
+		svc.Close()
+		return fmt.Errorf("serve: %w", err)
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), *grace)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		log.Error("shutdown", "error", err)
+	}
+	stopBG()
+	<-bgDone
+	svc.Close()
+	if err := <-serveErr; err != nil && !errors.Is(err, net.ErrClosed) {
+		log.Warn("server stopped", "error", err)
+	}
+	log.Info("server stopped")
+	return nil
+}
+
+// bootstrap creates the Default project, admin user and API key on the first
+// start of an empty database, and shows the secrets once.
+func (c *cli) bootstrap(ctx context.Context, svc *contacts.Service, addr string) error {
+	b, err := svc.Bootstrap(ctx)
+	if err != nil {
+		return fmt.Errorf("first start: %w", err)
+	}
+	if b == nil {
+		return nil
+	}
+	host := addr
+	if len(host) > 0 && host[0] == ':' {
+		host = "localhost" + host
+	}
+	fmt.Fprintf(c.stdout, `
+================================================================
+ Switchboard first start: created project %q
+   Admin UI login:  %s
+   Password:        %s
+   API key:         %s
+ These are shown once. Save them now.
+ Try: curl -H "Authorization: Bearer %s" http://%s/api/v1/contacts
+================================================================
+
+`, b.Project.Name, b.User.Email, b.Password, b.APIKey, b.APIKey, host)
+	return nil
+}
+
+// runScheduler runs periodic upkeep until ctx ends: lead statuses that change
+// with time alone are re-derived.
+func runScheduler(ctx context.Context, svc *contacts.Service, log *slog.Logger) {
+	log = log.With("component", "scheduler")
+	tick := time.NewTicker(10 * time.Minute)
+	defer tick.Stop()
+	for {
+		n, err := svc.RefreshLeads(ctx)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			log.Error("refresh lead statuses", "error", err)
+		case n > 0:
+			log.Info("refreshed lead statuses", "contacts", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}

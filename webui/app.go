@@ -1,0 +1,115 @@
+// Package webui is Switchboard's HTTP layer: the REST API under /api/v1,
+// health checks and (later) the admin UI pages and channel webhooks. It is a
+// thin layer over contacts.Service and the only package that imports Fiber.
+package webui
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net"
+	"runtime/debug"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/switchboard-oss/switchboard/contacts"
+)
+
+// BodyLimit is the largest request body accepted; larger ones answer 413.
+const BodyLimit = 1 << 20
+
+// Config configures a Server.
+type Config struct {
+	Service *contacts.Service
+	Logger  *slog.Logger // nil: slog.Default()
+}
+
+// Server serves the HTTP API over a contacts.Service.
+type Server struct {
+	svc  *contacts.Service
+	log  *slog.Logger
+	app  *fiber.App
+	auth []authenticator
+}
+
+// New builds a Server with every route registered.
+func New(cfg Config) *Server {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	s := &Server{svc: cfg.Service, log: cfg.Logger.With("component", "webui")}
+	s.auth = []authenticator{s.bearerKey}
+	s.app = fiber.New(fiber.Config{
+		BodyLimit:             BodyLimit,
+		ErrorHandler:          s.handleError,
+		DisableStartupMessage: true,
+		JSONEncoder:           json.Marshal,
+		JSONDecoder:           json.Unmarshal,
+		AppName:               "switchboard",
+	})
+	s.app.Use(s.recoverPanics)
+	s.routes()
+	return s
+}
+
+// App returns the Fiber app, for tests and for mounting more routes.
+func (s *Server) App() *fiber.App { return s.app }
+
+// Listen serves on ln until Shutdown.
+func (s *Server) Listen(ln net.Listener) error { return s.app.Listener(ln) }
+
+// Shutdown stops accepting connections and waits, until ctx ends, for
+// in-flight requests to finish.
+func (s *Server) Shutdown(ctx context.Context) error { return s.app.ShutdownWithContext(ctx) }
+
+// routes is the route table. Literal paths come before /:id ones.
+func (s *Server) routes() {
+	s.app.Get("/healthz", s.healthz)
+
+	api := s.app.Group("/api/v1")
+	api.Get("/openapi.json", s.openAPI)
+	api.Use(s.requireAuth)
+
+	api.Get("/contacts", s.listContacts)
+	api.Post("/contacts", s.createContact)
+	api.Get("/contacts/duplicates", s.duplicates)
+	api.Post("/contacts/bulk", s.bulk)
+	api.Get("/contacts/:id", s.getContact)
+	api.Patch("/contacts/:id", s.updateContact)
+	api.Delete("/contacts/:id", s.deleteContact)
+	api.Get("/contacts/:id/export", s.exportContact)
+	api.Post("/contacts/:id/tags", s.addTags)
+	api.Delete("/contacts/:id/tags", s.removeTags)
+	api.Post("/contacts/:id/merge", s.merge)
+	api.Get("/contacts/:id/notes", s.listNotes)
+	api.Post("/contacts/:id/notes", s.addNote)
+	api.Get("/contacts/:id/conversations", s.listConversations)
+	api.Get("/conversations/:id/messages", s.listMessages)
+	api.Post("/merges/:id/undo", s.undoMerge)
+	api.Get("/saved-filters", s.listSavedFilters)
+	api.Post("/saved-filters", s.createSavedFilter)
+	api.Delete("/saved-filters/:id", s.deleteSavedFilter)
+	api.Get("/stats", s.stats)
+	api.Get("/jobs/:id", s.getJob)
+	api.Get("/audit", s.audit)
+}
+
+// panicError is a recovered panic on its way to the error handler, which
+// logs it with its stack and answers a plain 500.
+type panicError struct {
+	value any
+	stack []byte
+}
+
+func (e *panicError) Error() string { return fmt.Sprintf("panic: %v", e.value) }
+
+// recoverPanics turns a handler panic into a logged 500.
+func (s *Server) recoverPanics(c *fiber.Ctx) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = &panicError{value: r, stack: debug.Stack()}
+		}
+	}()
+	return c.Next()
+}
