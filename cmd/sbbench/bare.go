@@ -37,6 +37,7 @@ func seedBare(ctx context.Context, path string, n int, now time.Time) error {
 	// The same connection settings the store uses (see sqlstore's driver).
 	db.MustExec(`PRAGMA wal_autocheckpoint = 10000`)
 	db.MustExec(`PRAGMA temp_store = MEMORY`)
+	db.MustExec(`PRAGMA cache_size = -524288`) // as the store's bulk mode
 	if _, err := db.Exec(`INSERT INTO projects (name, created_at) VALUES ('Bench', 0)`); err != nil {
 		return err
 	}

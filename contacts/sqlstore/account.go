@@ -147,7 +147,10 @@ func (r apiKeyRow) toKey() contacts.APIKey {
 		CreatedAt: fromMS(sql.NullInt64{Int64: r.CreatedAt, Valid: true}), LastUsedAt: fromMS(r.LastUsedAt), RevokedAt: fromMS(r.RevokedAt)}
 }
 
-const apiKeyColumns = `id, project_id, name, prefix, hash, created_at, last_used_at, revoked_at`
+const (
+	apiKeyColumns   = `id, project_id, name, prefix, hash, created_at, last_used_at, revoked_at`
+	apiKeyByHashSQL = `SELECT ` + apiKeyColumns + ` FROM api_keys WHERE hash = ? AND revoked_at IS NULL`
+)
 
 // ListAPIKeys lists keys, revoked ones included.
 func (db *DB) ListAPIKeys(ctx context.Context, projectID int64) ([]contacts.APIKey, error) {
@@ -178,7 +181,11 @@ func (db *DB) RevokeAPIKey(ctx context.Context, id int64, at time.Time) error {
 // APIKeyByHash finds an active key.
 func (db *DB) APIKeyByHash(ctx context.Context, hash string) (*contacts.APIKey, error) {
 	var r apiKeyRow
-	if err := db.r.GetContext(ctx, &r, db.q(`SELECT `+apiKeyColumns+` FROM api_keys WHERE hash = ? AND revoked_at IS NULL`), hash); err != nil {
+	st, err := db.stmt(ctx, apiKeyByHashSQL)
+	if err != nil {
+		return nil, err
+	}
+	if err := st.GetContext(ctx, &r, hash); err != nil {
 		return nil, db.mapErr(err)
 	}
 	k := r.toKey()

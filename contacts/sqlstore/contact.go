@@ -212,15 +212,37 @@ func (db *DB) GetContact(ctx context.Context, projectID, id int64) (*contacts.Co
 
 func (db *DB) getContact(ctx context.Context, q sqlx.QueryerContext, projectID, id int64, suffix string) (*contacts.Contact, error) {
 	var row contactRow
+	var ids []identityRow
+	if q == db.r {
+		// The hottest read: statements prepared once, not per request.
+		get, err := db.stmt(ctx, getContactSQL)
+		if err != nil {
+			return nil, err
+		}
+		idents, err := db.stmt(ctx, identitiesOfSQL)
+		if err != nil {
+			return nil, err
+		}
+		if err := get.GetContext(ctx, &row, projectID, id); err != nil {
+			return nil, db.mapErr(err)
+		}
+		if err := idents.SelectContext(ctx, &ids, id); err != nil {
+			return nil, err
+		}
+		return contactWith(&row, ids)
+	}
 	if err := sqlx.GetContext(ctx, q, &row, db.q(getContactSQL+suffix), projectID, id); err != nil {
 		return nil, db.mapErr(err)
 	}
-	c, err := row.toContact()
-	if err != nil {
+	if err := sqlx.SelectContext(ctx, q, &ids, db.q(identitiesOfSQL), id); err != nil {
 		return nil, err
 	}
-	var ids []identityRow
-	if err := sqlx.SelectContext(ctx, q, &ids, db.q(identitiesOfSQL), id); err != nil {
+	return contactWith(&row, ids)
+}
+
+func contactWith(row *contactRow, ids []identityRow) (*contacts.Contact, error) {
+	c, err := row.toContact()
+	if err != nil {
 		return nil, err
 	}
 	for _, r := range ids {
@@ -312,7 +334,8 @@ func (db *DB) duplicate(ctx context.Context, c *contacts.Contact, err error) err
 	case strings.Contains(what, "identities"):
 		field = "identity"
 	default:
-		return fmt.Errorf("%w: %v", contacts.ErrConflict, err)
+		// Not a contact field: say so without leaking the SQL constraint.
+		return fmt.Errorf("a unique value already exists: %w", contacts.ErrConflict)
 	}
 	de := &contacts.DuplicateError{Field: field}
 	var q string

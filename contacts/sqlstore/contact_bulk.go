@@ -3,6 +3,8 @@ package sqlstore
 import (
 	"context"
 	"fmt"
+	"sync"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 
@@ -16,6 +18,9 @@ const bulkBatch = 2000
 // BulkInsertContacts inserts new contacts batch by batch with prepared
 // statements, maintaining every index and the search index.
 func (db *DB) BulkInsertContacts(ctx context.Context, cs []*contacts.Contact) error {
+	if len(cs) >= 1000 {
+		db.bulk.enter(ctx, db)
+	}
 	for start := 0; start < len(cs); start += bulkBatch {
 		batch := cs[start:min(start+bulkBatch, len(cs))]
 		var failed *contacts.Contact
@@ -107,4 +112,50 @@ func (w *sideWriter) close() {
 			s.Close()
 		}
 	}
+}
+
+// bulkCacheKiB is the SQLite writer's page cache while bulk inserts run.
+// Rows arrive in random order for most indexes (emails, phones, names), so
+// past a few hundred thousand contacts the default cache thrashes. Importers
+// call BulkInsertContacts chunk by chunk, so the large cache lingers a while
+// after the last call and then goes back to normal, returning the memory.
+const (
+	bulkCacheKiB = 512 * 1024
+	bulkLinger   = 20 * time.Second
+)
+
+type bulkState struct {
+	mu    sync.Mutex
+	timer *time.Timer
+	old   int
+}
+
+func (b *bulkState) enter(ctx context.Context, db *DB) {
+	if db.dialect.name() != "sqlite" {
+		return
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.timer != nil {
+		b.timer.Reset(bulkLinger)
+		return
+	}
+	if err := db.w.GetContext(ctx, &b.old, `PRAGMA cache_size`); err != nil {
+		return
+	}
+	if _, err := db.w.ExecContext(ctx, fmt.Sprintf(`PRAGMA cache_size = -%d`, bulkCacheKiB)); err != nil {
+		return
+	}
+	b.timer = time.AfterFunc(bulkLinger, func() { b.leave(db) })
+}
+
+func (b *bulkState) leave(db *DB) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.timer == nil {
+		return
+	}
+	b.timer.Stop()
+	b.timer = nil
+	db.w.Exec(fmt.Sprintf(`PRAGMA cache_size = %d`, b.old))
 }

@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
@@ -34,6 +35,8 @@ type Options struct {
 type DB struct {
 	w, r    *sqlx.DB // writer and reader pools; the same pool on PostgreSQL
 	dialect dialect
+	stmts   sync.Map // query -> *sqlx.Stmt on the reader pool
+	bulk    bulkState
 }
 
 var _ contacts.Store = (*DB)(nil)
@@ -140,8 +143,30 @@ func checkFTS5(ctx context.Context, db *sqlx.DB) error {
 	return nil
 }
 
+// stmt returns a statement on the reader pool prepared once per query
+// (database/sql re-prepares it per connection as needed).
+func (db *DB) stmt(ctx context.Context, query string) (*sqlx.Stmt, error) {
+	if s, ok := db.stmts.Load(query); ok {
+		return s.(*sqlx.Stmt), nil
+	}
+	s, err := db.r.PreparexContext(ctx, db.q(query))
+	if err != nil {
+		return nil, fmt.Errorf("prepare: %w", err)
+	}
+	if prev, loaded := db.stmts.LoadOrStore(query, s); loaded {
+		s.Close()
+		return prev.(*sqlx.Stmt), nil
+	}
+	return s, nil
+}
+
 // Close closes both pools; SQLite checkpoints its WAL on the last close.
 func (db *DB) Close() error {
+	db.bulk.leave(db)
+	db.stmts.Range(func(_, s any) bool {
+		s.(*sqlx.Stmt).Close()
+		return true
+	})
 	err := db.w.Close()
 	if db.r != db.w {
 		err = errors.Join(err, db.r.Close())
