@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"time"
 
 	"github.com/switchboard-oss/switchboard/contacts"
@@ -37,11 +38,11 @@ func search(ctx context.Context, args []string) error {
 		name string
 		q    func() string
 	}{
-		{"name prefix", func() string { return sample().LastName[:4] }},
+		{"name prefix", func() string { return prefix(sample().LastName, 4) }},
 		{"company word", func() string {
 			for {
 				if c := sample(); c.Company != "" {
-					return c.Company[:len(c.Company)-len(" Inc")+1][:5]
+					return strings.Fields(c.Company)[0]
 				}
 			}
 		}},
@@ -83,4 +84,9 @@ func search(ctx context.Context, args []string) error {
 		fmt.Printf("search %-15s %s (mean total %d)\n", k.name, lat, totals / *rounds)
 	}
 	return nil
+}
+
+func prefix(s string, n int) string {
+	r := []rune(s)
+	return string(r[:min(n, len(r))])
 }

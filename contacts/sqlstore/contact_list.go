@@ -20,9 +20,16 @@ var sortColumns = map[string]string{
 	"conversation_count": "c.conversation_count",
 }
 
-// listWhere builds the WHERE clause shared by the page, the count, cursor
-// mode and bulk actions, so a filter means the same everywhere.
-func (db *DB) listWhere(q contacts.ListQuery) (string, []any) {
+// listSource is a list query's FROM and WHERE, shared by the page, the
+// count, cursor mode and bulk actions, so a filter means the same everywhere.
+type listSource struct {
+	from, where string
+	args        []any // the FROM's arguments, then the WHERE's
+	searched    bool  // the FROM is driven by the search index
+}
+
+func (db *DB) listWhere(q contacts.ListQuery) listSource {
+	src := listSource{from: "contacts c"}
 	conds := []string{"c.project_id = ?"}
 	args := []any{q.ProjectID}
 	in := func(col string, vals []string) {
@@ -35,9 +42,14 @@ func (db *DB) listWhere(q contacts.ListQuery) (string, []any) {
 		}
 	}
 	if long, short := searchTerms(q.Q); len(long) > 0 {
-		cond, a := db.dialect.searchCond(long)
-		conds = append(conds, cond)
-		args = append(args, a...)
+		from, cond, a, driven := db.dialect.searchFrom(long)
+		src.from, src.searched = from, driven
+		if cond != "" {
+			conds = append(conds, cond)
+			args = append(args, a...)
+		} else {
+			args = append(a, args...)
+		}
 	} else if short != "" {
 		// Too short for the trigram index: match the start of the display
 		// name through its B-tree index, the same on both dialects.
@@ -105,7 +117,8 @@ func (db *DB) listWhere(q contacts.ListQuery) (string, []any) {
 	}
 	in("c.lead_status", statuses)
 	in("c.country", q.Countries)
-	return strings.Join(conds, " AND "), args
+	src.where, src.args = strings.Join(conds, " AND "), args
+	return src
 }
 
 // searchTerms splits q into lower-cased substring terms of at least three
@@ -153,10 +166,10 @@ func searchTerms(q string) (long []string, short string) {
 
 // ListContacts answers a list query: a page with the total, or a cursor page.
 func (db *DB) ListContacts(ctx context.Context, q contacts.ListQuery) (*contacts.ListResult, error) {
-	where, args := db.listWhere(q)
+	src := db.listWhere(q)
 	if q.Cursor {
-		rows, err := db.selectContacts(ctx, `SELECT `+contactColumns+` FROM contacts c WHERE `+where+
-			` AND c.id > ? ORDER BY c.id LIMIT ?`, append(args, q.After, q.PerPage+1)...)
+		rows, err := db.selectContacts(ctx, `SELECT `+contactColumns+` FROM `+src.from+` WHERE `+src.where+
+			` AND c.id > ? ORDER BY c.id LIMIT ?`, append(src.args, q.After, q.PerPage+1)...)
 		if err != nil {
 			return nil, err
 		}
@@ -167,13 +180,16 @@ func (db *DB) ListContacts(ctx context.Context, q contacts.ListQuery) (*contacts
 		}
 		return res, nil
 	}
+	offset := (q.Page - 1) * q.PerPage
+	if src.searched {
+		return db.searchPage(ctx, q, src, offset)
+	}
 
 	var total int
-	if err := db.r.GetContext(ctx, &total, db.q(`SELECT COUNT(*) FROM contacts c WHERE `+where), args...); err != nil {
+	if err := db.r.GetContext(ctx, &total, db.q(`SELECT COUNT(*) FROM `+src.from+` WHERE `+src.where), src.args...); err != nil {
 		return nil, fmt.Errorf("count contacts: %w", err)
 	}
 	res := &contacts.ListResult{Total: total, Contacts: []*contacts.Contact{}}
-	offset := (q.Page - 1) * q.PerPage
 	if offset >= total {
 		return res, nil
 	}
@@ -183,26 +199,14 @@ func (db *DB) ListContacts(ctx context.Context, q contacts.ListQuery) (*contacts
 	reversed := offset > total/2
 	if reversed {
 		desc = !desc
-		end := offset + limit
-		if end > total {
-			end = total
-		}
+		end := min(offset+limit, total)
 		limit = end - offset
 		offset = total - end
 	}
-	col := sortColumns[q.Sort]
-	dir, nulls := " ASC", ""
-	if desc {
-		dir = " DESC"
-	}
-	if q.Sort == "last_seen_at" {
-		// Never-seen contacts sort as the oldest in both dialects.
-		nulls = map[bool]string{false: " NULLS FIRST", true: " NULLS LAST"}[desc]
-	}
-	order := col + dir + nulls + ", c.id" + dir
+	order := orderBy(q.Sort, desc)
 	// Deferred join: find the page's ids on the index alone, then fetch rows.
-	rows, err := db.selectContacts(ctx, `SELECT `+contactColumns+` FROM contacts c JOIN (SELECT c.id FROM contacts c WHERE `+
-		where+` ORDER BY `+order+` LIMIT ? OFFSET ?) p ON p.id = c.id ORDER BY `+order, append(args, limit, offset)...)
+	rows, err := db.selectContacts(ctx, `SELECT `+contactColumns+` FROM contacts c JOIN (SELECT c.id FROM `+src.from+` WHERE `+
+		src.where+` ORDER BY `+order+` LIMIT ? OFFSET ?) p ON p.id = c.id ORDER BY `+order, append(src.args, limit, offset)...)
 	if err != nil {
 		return nil, err
 	}
@@ -213,6 +217,61 @@ func (db *DB) ListContacts(ctx context.Context, q contacts.ListQuery) (*contacts
 	}
 	res.Contacts = rows
 	return res, nil
+}
+
+// searchPage answers a query driven by the search index: one pass over the
+// matches finds the page's ids and the total together.
+func (db *DB) searchPage(ctx context.Context, q contacts.ListQuery, src listSource, offset int) (*contacts.ListResult, error) {
+	order := orderBy(q.Sort, q.Desc)
+	var hits []struct {
+		ID    int64 `db:"id"`
+		Total int   `db:"total"`
+	}
+	if err := db.r.SelectContext(ctx, &hits, db.q(`SELECT c.id, COUNT(*) OVER () AS total FROM `+src.from+
+		` WHERE `+src.where+` ORDER BY `+order+` LIMIT ? OFFSET ?`), append(src.args, q.PerPage, offset)...); err != nil {
+		return nil, fmt.Errorf("search contacts: %w", err)
+	}
+	res := &contacts.ListResult{Contacts: []*contacts.Contact{}}
+	if len(hits) == 0 {
+		// Past the last page (or nothing matched): count on its own.
+		if err := db.r.GetContext(ctx, &res.Total, db.q(`SELECT COUNT(*) FROM `+src.from+` WHERE `+src.where), src.args...); err != nil {
+			return nil, fmt.Errorf("count contacts: %w", err)
+		}
+		return res, nil
+	}
+	res.Total = hits[0].Total
+	ids := make([]int64, len(hits))
+	for i, h := range hits {
+		ids[i] = h.ID
+	}
+	cs, err := db.contactsByID(ctx, q.ProjectID, ids)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[int64]*contacts.Contact, len(cs))
+	for _, c := range cs {
+		byID[c.ID] = c
+	}
+	for _, id := range ids {
+		if c := byID[id]; c != nil {
+			res.Contacts = append(res.Contacts, c)
+		}
+	}
+	return res, nil
+}
+
+// orderBy is the ORDER BY of a sort, with the id as tie-breaker so pages
+// never overlap.
+func orderBy(sort string, desc bool) string {
+	dir, nulls := " ASC", ""
+	if desc {
+		dir = " DESC"
+	}
+	if sort == "last_seen_at" {
+		// Never-seen contacts sort as the oldest in both dialects.
+		nulls = map[bool]string{false: " NULLS FIRST", true: " NULLS LAST"}[desc]
+	}
+	return sortColumns[sort] + dir + nulls + ", c.id" + dir
 }
 
 // selectContacts runs a contact query and attaches identities in one more query.
