@@ -181,6 +181,7 @@ func (db *DB) RevokeAPIKey(ctx context.Context, id int64, at time.Time) error {
 // APIKeyByHash finds an active key.
 func (db *DB) APIKeyByHash(ctx context.Context, hash string) (*contacts.APIKey, error) {
 	var r apiKeyRow
+	ctx = db.dialect.stmtContext(ctx)
 	st, err := db.stmt(ctx, apiKeyByHashSQL)
 	if err != nil {
 		return nil, err

@@ -147,6 +147,9 @@ func (r identityRow) toIdentity() contacts.Identity {
 
 // CreateContact inserts a contact with its identities, tags and search text.
 func (db *DB) CreateContact(ctx context.Context, c *contacts.Contact, audit contacts.AuditEntry) error {
+	if db.batch != nil {
+		return db.createBatched(ctx, c, audit)
+	}
 	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
 		if err := db.insertContact(ctx, tx, c, false); err != nil {
 			return err
@@ -207,7 +210,7 @@ func (db *DB) writeSideTables(ctx context.Context, tx *sqlx.Tx, c *contacts.Cont
 
 // GetContact loads one contact with its identities.
 func (db *DB) GetContact(ctx context.Context, projectID, id int64) (*contacts.Contact, error) {
-	return db.getContact(ctx, db.r, projectID, id, "")
+	return db.getContact(db.dialect.stmtContext(ctx), db.r, projectID, id, "")
 }
 
 func (db *DB) getContact(ctx context.Context, q sqlx.QueryerContext, projectID, id int64, suffix string) (*contacts.Contact, error) {

@@ -197,3 +197,53 @@ func TestDeleteContact(t *testing.T) {
 		}
 	})
 }
+
+// Concurrent creates are committed in groups on SQLite; a failing row must
+// fail alone and the others must all be stored.
+func TestConcurrentCreatesMixed(t *testing.T) {
+	eachStore(t, func(t *testing.T, db *DB) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		taken := f.create(t, contacts.ContactInput{Email: str("taken@example.com")})
+		var wg sync.WaitGroup
+		results := make([]error, 60)
+		created := make([]*contacts.Contact, 60)
+		for i := range results {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				email := fmt.Sprintf("u%d@example.com", i)
+				if i%3 == 0 {
+					email = "taken@example.com"
+				}
+				created[i], results[i] = f.svc.CreateContact(ctx, f.actor, f.project, contacts.ContactInput{Email: str(email)})
+			}()
+		}
+		wg.Wait()
+		for i, err := range results {
+			var de *contacts.DuplicateError
+			if i%3 == 0 {
+				if !errors.As(err, &de) || de.ExistingID != taken.ID {
+					t.Errorf("row %d: want duplicate of %d, got %v", i, taken.ID, err)
+				}
+				continue
+			}
+			if err != nil {
+				t.Errorf("row %d: %v", i, err)
+				continue
+			}
+			got, err := f.svc.GetContact(ctx, f.project, created[i].ID)
+			if err != nil || got.Email != fmt.Sprintf("u%d@example.com", i) {
+				t.Errorf("row %d stored as %+v (%v)", i, got, err)
+			}
+		}
+		res, _ := f.svc.ListContacts(ctx, contacts.ListQuery{ProjectID: f.project})
+		if res.Total != 41 {
+			t.Errorf("%d contacts stored, want 41", res.Total)
+		}
+		audit, _ := f.svc.Audit(ctx, contacts.AuditQuery{ProjectID: f.project, Action: contacts.AuditContactCreate, Limit: 1000})
+		if len(audit) != 41 {
+			t.Errorf("%d create audit rows, want 41", len(audit))
+		}
+	})
+}

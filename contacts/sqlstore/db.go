@@ -37,6 +37,7 @@ type DB struct {
 	dialect dialect
 	stmts   sync.Map // query -> *sqlx.Stmt on the reader pool
 	bulk    bulkState
+	batch   *createBatcher // SQLite only: groups concurrent creates into one commit
 }
 
 var _ contacts.Store = (*DB)(nil)
@@ -113,7 +114,9 @@ func openSQLite(ctx context.Context, path string, opts Options) (*DB, error) {
 	r.SetMaxOpenConns(opts.ReadConns)
 	r.SetMaxIdleConns(opts.ReadConns)
 	r.SetConnMaxIdleTime(0)
-	return &DB{w: w, r: r, dialect: sqlite{}}, nil
+	db := &DB{w: w, r: r, dialect: sqlite{}}
+	db.startBatcher()
+	return db, nil
 }
 
 // sqliteDriver is mattn's driver with the pragmas its DSN cannot carry:
@@ -162,6 +165,7 @@ func (db *DB) stmt(ctx context.Context, query string) (*sqlx.Stmt, error) {
 
 // Close closes both pools; SQLite checkpoints its WAL on the last close.
 func (db *DB) Close() error {
+	db.stopBatcher()
 	db.bulk.leave(db)
 	db.stmts.Range(func(_, s any) bool {
 		s.(*sqlx.Stmt).Close()
@@ -186,6 +190,7 @@ func (db *DB) Dialect() string { return db.dialect.name() }
 
 // inTx runs fn in a write transaction, rolling back on error or panic.
 func (db *DB) inTx(ctx context.Context, fn func(tx *sqlx.Tx) error) (err error) {
+	ctx = db.dialect.stmtContext(ctx)
 	tx, err := db.w.BeginTxx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
