@@ -185,12 +185,21 @@ func (db *DB) ListContacts(ctx context.Context, q contacts.ListQuery) (*contacts
 		return db.searchPage(ctx, q, src, offset)
 	}
 
-	var total int
-	if err := db.r.GetContext(ctx, &total, db.q(`SELECT COUNT(*) FROM `+src.from+` WHERE `+src.where), src.args...); err != nil {
-		return nil, fmt.Errorf("count contacts: %w", err)
+	walk, total, err := db.anchoredTotal(ctx, q, src)
+	if err != nil {
+		return nil, err
 	}
 	res := &contacts.ListResult{Total: total, Contacts: []*contacts.Contact{}}
 	if offset >= total {
+		return res, nil
+	}
+	if cond, cargs, skip, ok := walk.seek(q, offset); ok {
+		order := orderBy(q.Sort, q.Desc)
+		args := append(append(append([]any{}, src.args...), cargs...), q.PerPage, skip)
+		if res.Contacts, err = db.selectContacts(ctx, `SELECT `+contactColumns+` FROM contacts c JOIN (SELECT c.id FROM `+src.from+
+			` WHERE `+src.where+` AND `+cond+` ORDER BY `+order+` LIMIT ? OFFSET ?) p ON p.id = c.id ORDER BY `+order, args...); err != nil {
+			return nil, err
+		}
 		return res, nil
 	}
 	limit := q.PerPage

@@ -216,3 +216,56 @@ func TestListQueryBounds(t *testing.T) {
 		}
 	}
 }
+
+// Large results are paged from cached anchors; with a tiny stride and
+// threshold every sort and direction must give exactly the pages the plain
+// OFFSET path gives, and a write must be visible once the entry goes stale.
+func TestAnchoredPaging(t *testing.T) {
+	eachStore(t, func(t *testing.T, db *DB) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		base := f.now
+		for i := 0; i < 40; i++ {
+			f.now = base.Add(time.Duration(i%7) * time.Hour) // ties in created_at
+			in := contacts.ContactInput{FirstName: str(fmt.Sprintf("N%02d", (i*13)%40)), Email: str(fmt.Sprintf("a%d@example.com", i))}
+			if i%4 == 0 {
+				in.Email = nil
+				in.Phone = str(fmt.Sprintf("+1415555%04d", i))
+			}
+			f.create(t, in)
+		}
+		walk := func(sort string, desc bool) []int64 {
+			var out []int64
+			for page := 1; page <= 8; page++ {
+				res, err := f.svc.ListContacts(ctx, contacts.ListQuery{ProjectID: f.project, HasEmail: bptr(true), Sort: sort, Desc: desc, Page: page, PerPage: 4})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if res.Total != 30 {
+					t.Fatalf("total %d", res.Total)
+				}
+				out = append(out, ids(res.Contacts)...)
+			}
+			return out
+		}
+		for _, sort := range []string{"created_at", "name", "conversation_count", "updated_at"} {
+			for _, desc := range []bool{false, true} {
+				db.pages = pageCache{}
+				want := walk(sort, desc)
+				db.pages = pageCache{stride: 3, from: 5, stale: time.Hour}
+				got := walk(sort, desc)
+				if fmt.Sprint(got) != fmt.Sprint(want) || len(got) != 30 {
+					t.Errorf("%s desc=%v: anchored %v, plain %v", sort, desc, got, want)
+				}
+			}
+		}
+		// Within staleFor a write may not show yet; after it, it does.
+		db.pages = pageCache{stride: 3, from: 5, stale: 0}
+		walk("created_at", true)
+		f.create(t, contacts.ContactInput{Email: str("late@example.com")})
+		res, _ := f.svc.ListContacts(ctx, contacts.ListQuery{ProjectID: f.project, HasEmail: bptr(true), Sort: "created_at", Desc: true, PerPage: 4})
+		if res.Total != 31 {
+			t.Errorf("after a write: total %d, want 31", res.Total)
+		}
+	})
+}

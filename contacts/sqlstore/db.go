@@ -38,6 +38,7 @@ type DB struct {
 	stmts   sync.Map // query -> *sqlx.Stmt on the reader pool
 	bulk    bulkState
 	batch   *createBatcher // SQLite only: groups concurrent creates into one commit
+	pages   pageCache      // totals and seek anchors of large list results
 }
 
 var _ contacts.Store = (*DB)(nil)
@@ -210,6 +211,7 @@ func (db *DB) inTx(ctx context.Context, fn func(tx *sqlx.Tx) error) (err error) 
 	if err = tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", db.mapErr(err))
 	}
+	db.pages.wrote()
 	return nil
 }
 

@@ -1,0 +1,157 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/switchboard-oss/switchboard/contacts"
+)
+
+// Exact totals and deep OFFSETs over a million matching contacts cost a walk
+// over every match (seconds on SQLite when a filter needs the table). For
+// large result sets the store walks once, keeping the total and the sort key
+// of every anchorStride-th row, then serves any page by seeking to the
+// nearest anchor and skipping fewer than anchorStride rows.
+//
+// An entry is valid while no write has committed through this store since it
+// was built, and for staleFor after one: a list being paged through under
+// constant inbound traffic is not rebuilt on every message, at the price of a
+// total that may lag by a couple of seconds. Other processes' writes are seen
+// within maxAge.
+const (
+	anchorStride   = 250
+	pageCacheFrom  = 20_000 // smaller results are counted exactly each time
+	staleFor       = 2 * time.Second
+	maxAge         = time.Minute
+	pageCacheLimit = 64
+)
+
+type anchor struct {
+	v  any
+	id int64
+}
+
+type pageEntry struct {
+	stride  int
+	version uint64
+	built   time.Time
+	total   int
+	anchors []anchor
+}
+
+type pageCache struct {
+	mu      sync.Mutex
+	entries map[string]*pageEntry
+	writes  atomic.Uint64
+	// tuning, zero meaning the constants above (tests set small values)
+	stride, from int
+	stale        time.Duration
+}
+
+func (p *pageCache) tuning() (stride, from int, stale time.Duration) {
+	stride, from, stale = anchorStride, pageCacheFrom, staleFor
+	if p.stride > 0 {
+		stride, from, stale = p.stride, p.from, p.stale
+	}
+	return
+}
+
+// wrote records a committed write, invalidating (after staleFor) every entry.
+func (p *pageCache) wrote() { p.writes.Add(1) }
+
+func (p *pageCache) get(key string, now time.Time) *pageEntry {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	e := p.entries[key]
+	if e == nil {
+		return nil
+	}
+	_, _, stale := p.tuning()
+	age := now.Sub(e.built)
+	if age > maxAge || e.version != p.writes.Load() && age >= stale {
+		delete(p.entries, key)
+		return nil
+	}
+	return e
+}
+
+func (p *pageCache) put(key string, e *pageEntry) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.entries == nil || len(p.entries) >= pageCacheLimit {
+		p.entries = map[string]*pageEntry{}
+	}
+	p.entries[key] = e
+}
+
+func cacheKey(q contacts.ListQuery, src listSource) string {
+	return fmt.Sprintf("%d|%s|%s|%v|%s|%v", q.ProjectID, src.from, src.where, src.args, q.Sort, q.Desc)
+}
+
+// anchoredTotal returns the cached walk for a large result, building it when
+// the exact count says the result is large. ok is false for small results
+// (and sorts with NULLs, which keyset seeks cannot express simply); total is
+// then the exact count.
+func (db *DB) anchoredTotal(ctx context.Context, q contacts.ListQuery, src listSource) (e *pageEntry, total int, err error) {
+	key := cacheKey(q, src)
+	if e := db.pages.get(key, time.Now()); e != nil {
+		return e, e.total, nil
+	}
+	version := db.pages.writes.Load()
+	if err := db.r.GetContext(ctx, &total, db.q(`SELECT COUNT(*) FROM `+src.from+` WHERE `+src.where), src.args...); err != nil {
+		return nil, 0, fmt.Errorf("count contacts: %w", err)
+	}
+	stride, from, _ := db.pages.tuning()
+	if total < from {
+		return nil, total, nil
+	}
+	e = &pageEntry{version: version, built: time.Now(), total: total, stride: stride}
+	if q.Sort != "last_seen_at" {
+		rows, err := db.r.QueryContext(ctx, db.q(`SELECT `+sortColumns[q.Sort]+`, c.id FROM `+src.from+` WHERE `+src.where+
+			` ORDER BY `+orderBy(q.Sort, q.Desc)), src.args...)
+		if err != nil {
+			return nil, 0, fmt.Errorf("walk contacts: %w", err)
+		}
+		defer rows.Close()
+		n := 0
+		for rows.Next() {
+			if n%stride == 0 {
+				var a anchor
+				if err := rows.Scan(&a.v, &a.id); err != nil {
+					return nil, 0, err
+				}
+				e.anchors = append(e.anchors, a)
+			}
+			n++
+		}
+		if err := rows.Err(); err != nil {
+			return nil, 0, fmt.Errorf("walk contacts: %w", err)
+		}
+		// The walk sees the rows as they are now; its count wins.
+		e.total = n
+	}
+	db.pages.put(key, e)
+	return e, e.total, nil
+}
+
+// seek turns an offset into a keyset condition from the nearest anchor and
+// the few rows to skip after it.
+func (e *pageEntry) seek(q contacts.ListQuery, offset int) (cond string, args []any, skip int, ok bool) {
+	if e == nil {
+		return "", nil, 0, false
+	}
+	k := offset / e.stride
+	if k >= len(e.anchors) || q.Sort == "last_seen_at" {
+		return "", nil, 0, false
+	}
+	a := e.anchors[k]
+	op := ">="
+	if q.Desc {
+		op = "<="
+	}
+	col := sortColumns[q.Sort]
+	return fmt.Sprintf("(%s %s ? AND (%s <> ? OR c.id %s ?))", col, op, col, op), []any{a.v, a.v, a.id}, offset % e.stride, true
+}
