@@ -24,9 +24,10 @@ type Store interface {
 	// one transaction, auditing before and after. mutate's error aborts it.
 	// A unique clash returns *DuplicateError; a missing contact ErrNotFound.
 	UpdateContact(ctx context.Context, projectID, id int64, actor Actor, action string, at time.Time, mutate func(*Contact) error) (*Contact, error)
-	// DeleteContact erases the contact. With keepHistory its conversations
-	// and messages stay, unlinked; otherwise they go too.
-	DeleteContact(ctx context.Context, projectID, id int64, keepHistory bool, audit AuditEntry) error
+	// DeleteContact erases the contact. With a redact func its conversations
+	// and messages stay, unlinked from it, each message text passed through
+	// redact; with nil they go too. ErrNotFound for a missing contact.
+	DeleteContact(ctx context.Context, projectID, id int64, redact func(string) string, audit AuditEntry) error
 	// ListContacts answers the contact list query.
 	ListContacts(ctx context.Context, q ListQuery) (*ListResult, error)
 	// FindDuplicates groups contacts sharing an email, a phone, or a name and company.

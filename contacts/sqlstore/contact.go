@@ -279,9 +279,9 @@ func (db *DB) UpdateContact(ctx context.Context, projectID, id int64, actor cont
 }
 
 // DeleteContact removes a contact; its identities, tags and notes go with it
-// (foreign keys cascade). Conversations are deleted, or with keepHistory
-// unlinked: the contact id cleared and the messages kept.
-func (db *DB) DeleteContact(ctx context.Context, projectID, id int64, keepHistory bool, audit contacts.AuditEntry) error {
+// (foreign keys cascade). Conversations and messages are deleted, or with a
+// redact func unlinked and their texts redacted.
+func (db *DB) DeleteContact(ctx context.Context, projectID, id int64, redact func(string) string, audit contacts.AuditEntry) error {
 	return db.inTx(ctx, func(tx *sqlx.Tx) error {
 		var n int
 		if err := tx.GetContext(ctx, &n, db.q(`SELECT COUNT(*) FROM contacts WHERE project_id = ? AND id = ?`), projectID, id); err != nil {
@@ -290,21 +290,45 @@ func (db *DB) DeleteContact(ctx context.Context, projectID, id int64, keepHistor
 		if n == 0 {
 			return contacts.ErrNotFound
 		}
-		if !keepHistory {
+		if redact == nil {
 			if _, err := tx.ExecContext(ctx, db.q(`DELETE FROM messages WHERE conversation_id IN (SELECT id FROM conversations WHERE contact_id = ?)`), id); err != nil {
 				return err
 			}
 			if _, err := tx.ExecContext(ctx, db.q(`DELETE FROM conversations WHERE contact_id = ?`), id); err != nil {
 				return err
 			}
-		} else if _, err := tx.ExecContext(ctx, db.q(`UPDATE conversations SET contact_id = NULL WHERE contact_id = ?`), id); err != nil {
-			return err
+		} else {
+			if err := db.redactMessages(ctx, tx, id, redact); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, db.q(`UPDATE conversations SET contact_id = NULL WHERE contact_id = ?`), id); err != nil {
+				return err
+			}
 		}
 		if err := db.deleteContactRow(ctx, tx, id); err != nil {
 			return err
 		}
 		return db.appendAudit(ctx, tx, audit)
 	})
+}
+
+func (db *DB) redactMessages(ctx context.Context, tx *sqlx.Tx, contactID int64, redact func(string) string) error {
+	var msgs []struct {
+		ID   int64  `db:"id"`
+		Text string `db:"text"`
+	}
+	if err := tx.SelectContext(ctx, &msgs, db.q(`SELECT id, text FROM messages WHERE conversation_id IN
+		(SELECT id FROM conversations WHERE contact_id = ?)`), contactID); err != nil {
+		return err
+	}
+	for _, m := range msgs {
+		if t := redact(m.Text); t != m.Text {
+			if _, err := tx.ExecContext(ctx, db.q(`UPDATE messages SET text = ? WHERE id = ?`), t, m.ID); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 func (db *DB) deleteContactRow(ctx context.Context, tx *sqlx.Tx, id int64) error {

@@ -2,8 +2,10 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 
@@ -163,7 +165,7 @@ func TestDeleteContact(t *testing.T) {
 				t.Fatal(err)
 			}
 			if err := db.AddMessage(ctx, f.project, &contacts.Message{ConversationID: conv.ID, Direction: contacts.DirectionInbound,
-				SenderKind: contacts.SenderContact, Text: "hi", ChannelMessageID: fmt.Sprint("m", keep), CreatedAt: f.now}); err != nil {
+				SenderKind: contacts.SenderContact, Text: fmt.Sprintf("hi, write to DEL%v@example.com please", keep), ChannelMessageID: fmt.Sprint("m", keep), CreatedAt: f.now}); err != nil {
 				t.Fatal(err)
 			}
 			if _, err := f.svc.AddNote(ctx, f.actor, f.project, c.ID, "called"); err != nil {
@@ -186,6 +188,19 @@ func TestDeleteContact(t *testing.T) {
 			}
 			if convs != want || msgs != want || idents != 0 || notes != 0 {
 				t.Errorf("keep=%v: conversations %d messages %d identities %d notes %d", keep, convs, msgs, idents, notes)
+			}
+			if keep {
+				var text string
+				var owner sql.NullInt64
+				db.r.Get(&text, db.q(`SELECT text FROM messages WHERE conversation_id = ?`), conv.ID)
+				db.r.Get(&owner, db.q(`SELECT contact_id FROM conversations WHERE id = ?`), conv.ID)
+				if text != "hi, write to [redacted] please" || owner.Valid {
+					t.Errorf("kept history not anonymised: %q, contact %v", text, owner)
+				}
+				audit, _ := f.svc.Audit(ctx, contacts.AuditQuery{ProjectID: f.project, ContactID: c.ID, Action: contacts.AuditContactDelete})
+				if len(audit) != 1 || strings.Contains(string(audit[0].Before)+string(audit[0].After), "example.com") {
+					t.Errorf("delete audit keeps erased data: %+v", audit)
+				}
 			}
 			res, _ := f.svc.ListContacts(ctx, contacts.ListQuery{ProjectID: f.project, Q: "del"})
 			if res.Total != 0 {

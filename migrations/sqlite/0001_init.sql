@@ -1,14 +1,16 @@
 -- Timestamps are Unix milliseconds (UTC) in both dialects: they sort and
--- compare the same everywhere and cost 8 bytes.
+-- compare the same everywhere and cost 8 bytes. Ids are AUTOINCREMENT so a
+-- deleted contact's id is never handed to another (audit rows, merge undo and
+-- integrations refer to ids).
 CREATE TABLE projects (
-    id         INTEGER PRIMARY KEY,
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
     name       TEXT    NOT NULL,
     created_at INTEGER NOT NULL
 );
 CREATE UNIQUE INDEX projects_name_uq ON projects (name);
 
 CREATE TABLE users (
-    id            INTEGER PRIMARY KEY,
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
     email         TEXT    NOT NULL,
     password_hash TEXT    NOT NULL,
     created_at    INTEGER NOT NULL
@@ -24,7 +26,7 @@ CREATE TABLE memberships (
 CREATE INDEX memberships_user_idx ON memberships (user_id);
 
 CREATE TABLE api_keys (
-    id           INTEGER PRIMARY KEY,
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
     project_id   INTEGER NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
     name         TEXT    NOT NULL,
     prefix       TEXT    NOT NULL,
@@ -37,7 +39,7 @@ CREATE UNIQUE INDEX api_keys_hash_uq ON api_keys (hash);
 CREATE INDEX api_keys_project_idx ON api_keys (project_id);
 
 CREATE TABLE contacts (
-    id                 INTEGER PRIMARY KEY,
+    id                 INTEGER PRIMARY KEY AUTOINCREMENT,
     project_id         INTEGER NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
     first_name         TEXT    NOT NULL DEFAULT '',
     last_name          TEXT    NOT NULL DEFAULT '',
@@ -108,7 +110,7 @@ CREATE TABLE contact_tags (
 CREATE INDEX contact_tags_tag_idx ON contact_tags (project_id, tag, contact_id);
 
 CREATE TABLE identities (
-    id          INTEGER PRIMARY KEY,
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
     project_id  INTEGER NOT NULL,
     contact_id  INTEGER NOT NULL REFERENCES contacts (id) ON DELETE CASCADE,
     channel     TEXT    NOT NULL,
@@ -120,7 +122,7 @@ CREATE UNIQUE INDEX identities_uq ON identities (project_id, channel, external_i
 CREATE INDEX identities_contact_idx ON identities (contact_id);
 
 CREATE TABLE notes (
-    id         INTEGER PRIMARY KEY,
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
     project_id INTEGER NOT NULL,
     contact_id INTEGER NOT NULL REFERENCES contacts (id) ON DELETE CASCADE,
     author_id  INTEGER,
@@ -131,7 +133,7 @@ CREATE TABLE notes (
 CREATE INDEX notes_contact_idx ON notes (contact_id, created_at);
 
 CREATE TABLE conversations (
-    id              INTEGER PRIMARY KEY,
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
     project_id      INTEGER NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
     contact_id      INTEGER REFERENCES contacts (id) ON DELETE SET NULL,
     channel         TEXT    NOT NULL,
@@ -148,7 +150,7 @@ CREATE INDEX conversations_contact_idx ON conversations (contact_id, started_at)
 CREATE INDEX conversations_status_idx ON conversations (project_id, status, last_message_at);
 
 CREATE TABLE messages (
-    id                 INTEGER PRIMARY KEY,
+    id                 INTEGER PRIMARY KEY AUTOINCREMENT,
     project_id         INTEGER NOT NULL,
     conversation_id    INTEGER NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
     direction          TEXT    NOT NULL,
@@ -164,7 +166,7 @@ CREATE UNIQUE INDEX messages_channel_uq ON messages (project_id, channel, channe
 CREATE INDEX messages_conversation_idx ON messages (conversation_id, id);
 
 CREATE TABLE saved_filters (
-    id         INTEGER PRIMARY KEY,
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
     project_id INTEGER NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
     owner      TEXT    NOT NULL,
     name       TEXT    NOT NULL,
@@ -175,7 +177,7 @@ CREATE INDEX saved_filters_owner_idx ON saved_filters (project_id, owner);
 
 -- Append-only: nothing in the code updates or deletes audit rows.
 CREATE TABLE audit_log (
-    id         INTEGER PRIMARY KEY,
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
     project_id INTEGER NOT NULL,
     actor_kind TEXT    NOT NULL,
     actor_id   INTEGER NOT NULL DEFAULT 0,
@@ -190,7 +192,7 @@ CREATE INDEX audit_project_idx ON audit_log (project_id, id);
 CREATE INDEX audit_contact_idx ON audit_log (project_id, contact_id, id);
 
 CREATE TABLE merges (
-    id         INTEGER PRIMARY KEY,
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
     project_id INTEGER NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
     primary_id INTEGER NOT NULL,
     merged_ids TEXT    NOT NULL,
@@ -206,7 +208,7 @@ CREATE TABLE merge_members (
 CREATE INDEX merge_members_contact_idx ON merge_members (contact_id, merge_id);
 
 CREATE TABLE jobs (
-    id         INTEGER PRIMARY KEY,
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
     project_id INTEGER NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
     kind       TEXT    NOT NULL,
     status     TEXT    NOT NULL,
