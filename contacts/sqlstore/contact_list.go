@@ -42,7 +42,7 @@ func (db *DB) listWhere(q contacts.ListQuery) listSource {
 		}
 	}
 	if long, short := searchTerms(q.Q); len(long) > 0 {
-		from, cond, a, driven := db.dialect.searchFrom(long)
+		from, cond, a, driven := db.dialect.searchFrom(long, onlySearch(q))
 		src.from, src.searched = from, driven
 		if cond != "" {
 			conds = append(conds, cond)
@@ -119,6 +119,14 @@ func (db *DB) listWhere(q contacts.ListQuery) listSource {
 	in("c.country", q.Countries)
 	src.where, src.args = strings.Join(conds, " AND "), args
 	return src
+}
+
+// onlySearch reports whether q filters on nothing but its search text and
+// sorts by creation time: the shape of a search box query.
+func onlySearch(q contacts.ListQuery) bool {
+	return q.Sort == "created_at" && !q.Cursor && len(q.Channels)+len(q.Tags)+len(q.LeadStatuses)+len(q.Countries) == 0 &&
+		q.CreatedFrom.IsZero() && q.CreatedTo.IsZero() && q.LastSeenFrom.IsZero() && q.LastSeenTo.IsZero() &&
+		q.HasEmail == nil && q.HasPhone == nil && q.DoNotContact == nil && q.ConvMin == nil && q.ConvMax == nil
 }
 
 // searchTerms splits q into lower-cased substring terms of at least three
