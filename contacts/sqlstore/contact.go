@@ -120,6 +120,43 @@ func jsonText(v any, empty string) string {
 	return string(b)
 }
 
+// PostgreSQL keeps the search text in a column of the row (trigram-indexed),
+// so it is written with the row rather than by a second statement.
+var (
+	insertContactSearchSQL       = withSearchColumn(insertContactSQL)
+	insertContactWithIDSearchSQL = withSearchColumn(insertContactWithIDSQL)
+	updateContactSearchSQL       = strings.Replace(updateContactSQL, "last_outbound_at = ? WHERE", "last_outbound_at = ?, search_text = ? WHERE", 1)
+)
+
+func withSearchColumn(insert string) string {
+	insert = strings.Replace(insert, "last_outbound_at", "last_outbound_at, search_text", 1)
+	return strings.Replace(insert, "VALUES (?", "VALUES (?, ?", 1)
+}
+
+// rowSQL picks the insert or update statement for the dialect and its
+// arguments (id last where the statement takes one).
+func (db *DB) rowSQL(c *contacts.Contact, kind string) (string, []any) {
+	args := contactArgs(c)
+	search := db.dialect.searchColumn()
+	if search {
+		args = append(args, c.SearchText())
+	}
+	switch {
+	case kind == "insert" && search:
+		return insertContactSearchSQL, args
+	case kind == "insert":
+		return insertContactSQL, args
+	case kind == "insert-id" && search:
+		return insertContactWithIDSearchSQL, append(args, c.ID)
+	case kind == "insert-id":
+		return insertContactWithIDSQL, append(args, c.ID)
+	case search:
+		return updateContactSearchSQL, append(args, c.ID)
+	default:
+		return updateContactSQL, append(args, c.ID)
+	}
+}
+
 // contactArgs lists the values of insertContactSQL / updateContactSQL in order.
 func contactArgs(c *contacts.Contact) []any {
 	return []any{c.ProjectID, c.FirstName, c.LastName, strings.ToLower(c.Name()), nullStr(c.Email), nullStr(emailKey(c.Email)),
@@ -163,16 +200,18 @@ func (db *DB) CreateContact(ctx context.Context, c *contacts.Contact, audit cont
 // insertContact writes a new row (under c.ID when withID) and its side tables.
 func (db *DB) insertContact(ctx context.Context, tx *sqlx.Tx, c *contacts.Contact, withID bool) error {
 	if withID {
-		if _, err := tx.ExecContext(ctx, db.q(insertContactWithIDSQL), append(contactArgs(c), c.ID)...); err != nil {
+		query, args := db.rowSQL(c, "insert-id")
+		if _, err := tx.ExecContext(ctx, db.q(query), args...); err != nil {
 			return err
 		}
 	} else {
-		ins, err := db.prepareInsert(ctx, tx, insertContactSQL)
+		query, args := db.rowSQL(c, "insert")
+		ins, err := db.prepareInsert(ctx, tx, query)
 		if err != nil {
 			return err
 		}
 		defer ins.Close()
-		if c.ID, err = db.execInsert(ctx, ins, contactArgs(c)); err != nil {
+		if c.ID, err = db.execInsert(ctx, ins, args); err != nil {
 			return err
 		}
 	}
@@ -181,7 +220,8 @@ func (db *DB) insertContact(ctx context.Context, tx *sqlx.Tx, c *contacts.Contac
 
 // saveContact writes back an existing row and its side tables.
 func (db *DB) saveContact(ctx context.Context, tx *sqlx.Tx, c *contacts.Contact) error {
-	res, err := tx.ExecContext(ctx, db.q(updateContactSQL), append(contactArgs(c), c.ID)...)
+	query, args := db.rowSQL(c, "update")
+	res, err := tx.ExecContext(ctx, db.q(query), args...)
 	if err != nil {
 		return err
 	}

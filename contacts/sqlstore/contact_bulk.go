@@ -25,7 +25,8 @@ func (db *DB) BulkInsertContacts(ctx context.Context, cs []*contacts.Contact) er
 		batch := cs[start:min(start+bulkBatch, len(cs))]
 		var failed *contacts.Contact
 		err := db.inTx(ctx, func(tx *sqlx.Tx) error {
-			ins, err := db.prepareInsert(ctx, tx, insertContactSQL)
+			query, _ := db.rowSQL(&contacts.Contact{}, "insert")
+			ins, err := db.prepareInsert(ctx, tx, query)
 			if err != nil {
 				return err
 			}
@@ -34,7 +35,8 @@ func (db *DB) BulkInsertContacts(ctx context.Context, cs []*contacts.Contact) er
 			defer sw.close()
 			for _, c := range batch {
 				failed = c
-				if c.ID, err = db.execInsert(ctx, ins, contactArgs(c)); err != nil {
+				_, args := db.rowSQL(c, "insert")
+				if c.ID, err = db.execInsert(ctx, ins, args); err != nil {
 					return err
 				}
 				if err := sw.write(c); err != nil {
@@ -97,6 +99,9 @@ func (w *sideWriter) write(c *contacts.Contact) error {
 		if _, err := st.ExecContext(w.ctx, c.ID, c.ProjectID, t); err != nil {
 			return err
 		}
+	}
+	if w.db.dialect.searchColumn() {
+		return nil // written with the row
 	}
 	st, err := w.prep(&w.search, w.db.dialect.insertSearchSQL())
 	if err != nil {

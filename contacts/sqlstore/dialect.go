@@ -20,7 +20,10 @@ type dialect interface {
 	// uniqueViolation returns the violated index name (or the SQLite message
 	// naming the columns) when err is a unique violation.
 	uniqueViolation(err error) (string, bool)
-	// insertSearchSQL and insertSearchArgs store a new contact's search text.
+	// searchColumn reports that the search text is a column of the row
+	// (PostgreSQL); otherwise insertSearchSQL and insertSearchArgs store it in
+	// the search index after the row is written.
+	searchColumn() bool
 	insertSearchSQL() string
 	insertSearchArgs(id int64, text string) []any
 	// unindexSearch drops a contact from the search index.
@@ -60,6 +63,7 @@ func (sqlite) uniqueViolation(err error) (string, bool) {
 	return "", false
 }
 
+func (sqlite) searchColumn() bool                           { return false }
 func (sqlite) insertSearchSQL() string                      { return `INSERT INTO contacts_fts (rowid, text) VALUES (?, ?)` }
 func (sqlite) insertSearchArgs(id int64, text string) []any { return []any{id, text} }
 
@@ -117,8 +121,9 @@ func (postgres) uniqueViolation(err error) (string, bool) {
 	return "", false
 }
 
-func (postgres) insertSearchSQL() string                      { return `UPDATE contacts SET search_text = ? WHERE id = ?` }
-func (postgres) insertSearchArgs(id int64, text string) []any { return []any{text, id} }
+func (postgres) searchColumn() bool                   { return true }
+func (postgres) insertSearchSQL() string              { return "" }
+func (postgres) insertSearchArgs(int64, string) []any { return nil }
 
 func (postgres) unindexSearch(context.Context, *sqlx.Tx, int64) error { return nil }
 
