@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/switchboard-oss/switchboard/contacts"
+	"github.com/switchboard-oss/switchboard/contacts/sqlstore"
 	"github.com/switchboard-oss/switchboard/webui"
 )
 
@@ -53,7 +54,7 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	bgDone := make(chan struct{})
 	go func() {
 		defer close(bgDone)
-		runScheduler(bgCtx, svc, log)
+		runScheduler(bgCtx, svc, db, log)
 	}()
 
 	select {
@@ -109,8 +110,8 @@ func (c *cli) bootstrap(ctx context.Context, svc *contacts.Service, addr string)
 }
 
 // runScheduler runs periodic upkeep until ctx ends: lead statuses that change
-// with time alone are re-derived.
-func runScheduler(ctx context.Context, svc *contacts.Service, log *slog.Logger) {
+// with time alone are re-derived, and the planner's statistics refreshed.
+func runScheduler(ctx context.Context, svc *contacts.Service, db *sqlstore.DB, log *slog.Logger) {
 	log = log.With("component", "scheduler")
 	tick := time.NewTicker(10 * time.Minute)
 	defer tick.Stop()
@@ -121,6 +122,9 @@ func runScheduler(ctx context.Context, svc *contacts.Service, log *slog.Logger) 
 			log.Error("refresh lead statuses", "error", err)
 		case n > 0:
 			log.Info("refreshed lead statuses", "contacts", n)
+		}
+		if err := db.Optimize(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("optimize database statistics", "error", err)
 		}
 		select {
 		case <-ctx.Done():

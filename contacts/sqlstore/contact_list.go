@@ -87,14 +87,11 @@ func (db *DB) listWhere(q contacts.ListQuery) listSource {
 	}
 	rng("c.created_at", q.CreatedFrom, q.CreatedTo, q.CreatedFrom.UnixMilli(), q.CreatedTo.UnixMilli())
 	rng("c.last_seen_at", q.LastSeenFrom, q.LastSeenTo, q.LastSeenFrom.UnixMilli(), q.LastSeenTo.UnixMilli())
+	// Written as the list index's expression, so the index covers it.
 	has := func(col string, b *bool) {
-		if b == nil {
-			return
-		}
-		if *b {
-			conds = append(conds, col+" IS NOT NULL")
-		} else {
-			conds = append(conds, col+" IS NULL")
+		if b != nil {
+			conds = append(conds, "("+col+" IS NOT NULL) = ?")
+			args = append(args, *b)
 		}
 	}
 	has("c.email", q.HasEmail)
@@ -118,6 +115,9 @@ func (db *DB) listWhere(q contacts.ListQuery) listSource {
 	in("c.lead_status", statuses)
 	in("c.country", q.Countries)
 	src.where, src.args = strings.Join(conds, " AND "), args
+	if src.from == "contacts c" && q.Sort == "created_at" && q.LastSeenFrom.IsZero() && q.LastSeenTo.IsZero() && q.Q == "" {
+		src.from = db.dialect.listFrom()
+	}
 	return src
 }
 

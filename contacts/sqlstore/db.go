@@ -187,6 +187,17 @@ func (db *DB) Ping(ctx context.Context) error {
 	return db.r.PingContext(ctx)
 }
 
+// Optimize refreshes the query planner's statistics where they are stale
+// (SQLite's PRAGMA optimize; PostgreSQL's autovacuum does this itself). Cheap
+// when nothing changed; serve runs it periodically.
+func (db *DB) Optimize(ctx context.Context) error {
+	if db.dialect.name() != "sqlite" {
+		return nil
+	}
+	_, err := db.w.ExecContext(ctx, `PRAGMA optimize`)
+	return err
+}
+
 // Dialect names the database kind, "sqlite" or "postgres".
 func (db *DB) Dialect() string { return db.dialect.name() }
 

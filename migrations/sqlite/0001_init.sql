@@ -78,7 +78,10 @@ CREATE UNIQUE INDEX contacts_email_uq ON contacts (project_id, email);
 CREATE UNIQUE INDEX contacts_phone_uq ON contacts (project_id, phone);
 CREATE UNIQUE INDEX contacts_external_id_uq ON contacts (project_id, external_id);
 CREATE INDEX contacts_email_key_idx ON contacts (project_id, email_key);
-CREATE INDEX contacts_created_idx ON contacts (project_id, created_at, id);
+-- The default list order, carrying every cheap filter column too: a filtered
+-- list sorted by creation is then counted and paged on this index alone
+-- (5.8 s -> 50 ms to count a million matches when a filter needs the row).
+CREATE INDEX contacts_list_idx ON contacts (project_id, created_at, id, channel, do_not_contact, lead_status, country, conversation_count, email IS NOT NULL, phone IS NOT NULL);
 CREATE INDEX contacts_updated_idx ON contacts (project_id, updated_at, id);
 CREATE INDEX contacts_last_seen_idx ON contacts (project_id, last_seen_at, id);
 CREATE INDEX contacts_name_idx ON contacts (project_id, sort_name, id);
