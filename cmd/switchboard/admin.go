@@ -21,11 +21,7 @@ func (c *cli) adminCmd(ctx context.Context, name string, args []string, define f
 	if err := fs.Parse(interspersed(args)); err != nil {
 		return err
 	}
-	log, err := common.logger(c.stderr)
-	if err != nil {
-		return err
-	}
-	db, svc, err := common.open(ctx, log)
+	_, db, svc, err := common.open(ctx, c.stderr)
 	if err != nil {
 		return err
 	}

@@ -54,17 +54,22 @@ func (c *common) logger(w io.Writer) (*slog.Logger, error) {
 	return slog.New(slog.NewTextHandler(w, opts)), nil
 }
 
-// open connects to and migrates the database and builds the service.
-func (c *common) open(ctx context.Context, log *slog.Logger) (*sqlstore.DB, *contacts.Service, error) {
+// open builds the logger, connects to and migrates the database, and builds
+// the service: what every command does after parsing its flags.
+func (c *common) open(ctx context.Context, logTo io.Writer) (*slog.Logger, *sqlstore.DB, *contacts.Service, error) {
+	log, err := c.logger(logTo)
+	if err != nil {
+		return nil, nil, nil, err
+	}
 	if len(c.region) != 2 {
-		return nil, nil, fmt.Errorf("--default-region %q: want a two-letter country code", c.region)
+		return nil, nil, nil, fmt.Errorf("--default-region %q: want a two-letter country code", c.region)
 	}
 	db, err := sqlstore.Open(ctx, c.db, sqlstore.Options{})
 	if err != nil {
-		return nil, nil, fmt.Errorf("open database %s: %w", redactDSN(c.db), err)
+		return nil, nil, nil, fmt.Errorf("open database %s: %w", redactDSN(c.db), err)
 	}
 	svc := contacts.NewService(contacts.Config{Store: db, DefaultRegion: strings.ToUpper(c.region), Logger: log})
-	return db, svc, nil
+	return log, db, svc, nil
 }
 
 // redactDSN hides a password in a database URL before it is printed.

@@ -20,11 +20,7 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	log, err := common.logger(c.stderr)
-	if err != nil {
-		return err
-	}
-	db, svc, err := common.open(ctx, log)
+	log, db, svc, err := common.open(ctx, c.stderr)
 	if err != nil {
 		return err
 	}
