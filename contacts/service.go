@@ -295,6 +295,27 @@ func (s *Service) RefreshLeads(ctx context.Context) (int, error) {
 	return s.store.RefreshLeads(ctx, now, func(c *Contact) { c.ApplyLead(now) })
 }
 
+// RecordInbound stores a customer's message on its contact and conversation,
+// creating either as needed; a redelivered message changes nothing. idle
+// closes a conversation after that much silence (0: the default, 30 min).
+func (s *Service) RecordInbound(ctx context.Context, in Inbound, idle time.Duration) (*InboundResult, error) {
+	if in.At.IsZero() {
+		in.At = s.now()
+	}
+	in.At = in.At.UTC().Truncate(time.Millisecond)
+	if err := in.validate(s.region); err != nil {
+		return nil, err
+	}
+	if idle <= 0 {
+		idle = DefaultConversationIdle
+	}
+	res, err := s.store.RecordInbound(ctx, in, idle, in.applyTo)
+	if err != nil {
+		return nil, fmt.Errorf("record inbound %s message: %w", in.Channel, err)
+	}
+	return res, nil
+}
+
 // AddNote adds a team note to a contact.
 func (s *Service) AddNote(ctx context.Context, actor Actor, projectID, contactID int64, body string) (*Note, error) {
 	b, err := cleanText("body", body, maxTextLen, true)

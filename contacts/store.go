@@ -44,6 +44,14 @@ type Store interface {
 	// by now, and returns how many it saved.
 	RefreshLeads(ctx context.Context, now time.Time, derive func(*Contact)) (int, error)
 
+	// RecordInbound stores an inbound message in one transaction: a message
+	// whose (channel, channel message id) is stored already comes back with
+	// Duplicate set and changes nothing; otherwise the sender's contact is
+	// found by identity (or by VerifiedPhone) or created, apply updates it,
+	// the message joins the contact's open conversation on the channel if
+	// it was active within idle, else a new one.
+	RecordInbound(ctx context.Context, in Inbound, idle time.Duration, apply InboundApply) (*InboundResult, error)
+
 	CreateNote(ctx context.Context, projectID int64, n *Note, audit AuditEntry) error
 	ListNotes(ctx context.Context, projectID, contactID int64) ([]Note, error)
 
@@ -69,6 +77,10 @@ type Store interface {
 
 	AccountStore
 }
+
+// InboundApply is the engine's rule for updating a contact on an inbound
+// message; the store calls it inside the transaction.
+type InboundApply func(c *Contact, res *InboundResult, newConversation bool, taken func(field, value string) bool)
 
 // AccountStore persists projects, staff users and API keys.
 type AccountStore interface {

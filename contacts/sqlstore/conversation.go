@@ -150,9 +150,13 @@ func (db *DB) ListMessages(ctx context.Context, projectID, conversationID, after
 	}
 	out := make([]contacts.Message, len(rows))
 	for i, r := range rows {
-		out[i] = contacts.Message{ID: r.ID, ConversationID: r.ConversationID, Direction: r.Direction,
-			SenderKind: r.SenderKind, Text: r.Text, Attachments: []byte(r.Attachments), Channel: contacts.Channel(r.Channel),
-			ChannelMessageID: r.ChannelMessageID.String, Status: r.Status, CreatedAt: fromMS(sql.NullInt64{Int64: r.CreatedAt, Valid: true})}
+		out[i] = r.toMessage()
 	}
 	return out, nil
+}
+
+func (r messageRow) toMessage() contacts.Message {
+	return contacts.Message{ID: r.ID, ConversationID: r.ConversationID, Direction: r.Direction,
+		SenderKind: r.SenderKind, Text: r.Text, Attachments: []byte(r.Attachments), Channel: contacts.Channel(r.Channel),
+		ChannelMessageID: r.ChannelMessageID.String, Status: r.Status, CreatedAt: fromMS(sql.NullInt64{Int64: r.CreatedAt, Valid: true})}
 }

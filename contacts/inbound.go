@@ -1,0 +1,162 @@
+package contacts
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+	"unicode"
+)
+
+// Inbound is one message from a customer on a channel, as the gateway hands
+// it to the contact engine.
+type Inbound struct {
+	ProjectID int64
+	// Channel is where the sender's identity lives (whatsapp for both
+	// WhatsApp adapters).
+	Channel    Channel
+	ExternalID string // the sender's id on the channel
+	Handle     string // a username or display handle, if any
+	// Hints are what the channel says about the sender. They fill empty
+	// fields only, and never merge contacts.
+	Hints Hints
+	// VerifiedPhone is a phone the channel itself vouches for as the
+	// sender's (a WhatsApp number, a Telegram contact shared as one's own).
+	// It links the identity to an existing contact holding that phone.
+	VerifiedPhone    string
+	ChannelMessageID string
+	Text             string
+	Attachments      json.RawMessage
+	At               time.Time
+}
+
+// Hints are unverified profile values a channel reports.
+type Hints struct {
+	FirstName, LastName, Email, Phone, Country, Region, City string
+}
+
+// InboundResult says what recording an inbound message did.
+type InboundResult struct {
+	Contact      *Contact
+	Conversation *Conversation
+	Message      *Message
+	// Duplicate: the message was stored before (a redelivery); nothing changed.
+	Duplicate  bool
+	NewContact bool
+	// OptedOut / OptedIn: the message changed the contact's do_not_contact.
+	OptedOut, OptedIn bool
+}
+
+// DefaultConversationIdle closes a conversation after this much silence.
+const DefaultConversationIdle = 30 * time.Minute
+
+// TagOptOut marks contacts who opted out by keyword.
+const TagOptOut = "opt-out"
+
+var (
+	optOutWords = map[string]bool{"stop": true, "stopall": true, "unsubscribe": true, "cancel": true, "end": true, "quit": true}
+	optInWords  = map[string]bool{"start": true, "unstop": true}
+)
+
+// OptKeyword reports whether text is exactly an opt-out or opt-in keyword,
+// ignoring case, surrounding spaces and punctuation ("Stop!" counts, "stop
+// sending me offers" does not).
+func OptKeyword(text string) (optOut, optIn bool) {
+	w := strings.ToLower(strings.TrimFunc(text, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.IsSymbol(r) }))
+	return optOutWords[w], optInWords[w]
+}
+
+const maxMessageLen = 20000
+
+// validate checks an inbound message and normalises its hints, dropping a
+// hint that does not validate (a channel's hint is never worth losing the
+// message over).
+func (in *Inbound) validate(region string) error {
+	v := &ValidationError{}
+	if !validIdentityChannel(in.Channel) {
+		v.Add("channel", fmt.Sprintf("unknown channel %q", in.Channel))
+	}
+	if strings.TrimSpace(in.ExternalID) == "" || len(in.ExternalID) > maxShortLen {
+		v.Add("external_id", "the sender's channel id is required")
+	}
+	if strings.TrimSpace(in.ChannelMessageID) == "" || len(in.ChannelMessageID) > maxShortLen {
+		v.Add("channel_message_id", "the channel's message id is required")
+	}
+	if len([]rune(in.Text)) > maxMessageLen {
+		v.Add("text", "is too long")
+	}
+	if len(in.Attachments) > 0 && !json.Valid(in.Attachments) {
+		v.Add("attachments", "must be JSON")
+	}
+	if err := v.Err(); err != nil {
+		return err
+	}
+	in.ExternalID, in.Handle = strings.TrimSpace(in.ExternalID), strings.TrimSpace(in.Handle)
+	h := &in.Hints
+	h.Email, _ = NormalizeEmail(h.Email)
+	h.Phone, _ = NormalizePhone(h.Phone, region)
+	in.VerifiedPhone, _ = NormalizePhone(in.VerifiedPhone, region)
+	for _, f := range []*string{&h.FirstName, &h.LastName, &h.Country, &h.Region, &h.City} {
+		if s, err := cleanText("hint", *f, maxNameLen, false); err == nil {
+			*f = s
+		} else {
+			*f = ""
+		}
+	}
+	return nil
+}
+
+// applyTo updates the contact for a message: hints fill empty fields
+// (provenance channel), activity times and counts move, opt-out keywords
+// apply. taken reports whether a unique value already belongs to another
+// contact.
+func (in *Inbound) applyTo(c *Contact, res *InboundResult, newConversation bool, taken func(field, value string) bool) {
+	if newConversation {
+		c.ConversationCount++
+	}
+	fill := func(field string, dst *string, v string) {
+		if v == "" || *dst != "" {
+			return
+		}
+		if (field == "email" || field == "phone") && taken(field, v) {
+			// An unverified claim never merges or steals: staff decide.
+			return
+		}
+		*dst = v
+		c.SetSource(field, SourceChannel, in.At)
+	}
+	h := in.Hints
+	fill("first_name", &c.FirstName, h.FirstName)
+	fill("last_name", &c.LastName, h.LastName)
+	fill("email", &c.Email, h.Email)
+	fill("phone", &c.Phone, h.Phone)
+	if in.VerifiedPhone != "" {
+		fill("phone", &c.Phone, in.VerifiedPhone)
+	}
+	fill("country", &c.Country, h.Country)
+	fill("region", &c.Region, h.Region)
+	fill("city", &c.City, h.City)
+	if _, ok := c.Identity(in.Channel); !ok || in.Handle != "" {
+		c.SetIdentity(in.Channel, in.ExternalID, in.Handle, in.At)
+	}
+	c.LastSeenAt = later(c.LastSeenAt, in.At)
+	c.LastInboundAt = later(c.LastInboundAt, in.At)
+	c.UpdatedAt = in.At
+	switch out, optIn := OptKeyword(in.Text); {
+	case out && !c.DoNotContact:
+		c.DoNotContact, res.OptedOut = true, true
+		c.Tags = unionStrings(c.Tags, []string{TagOptOut})
+		c.SetSource("do_not_contact", SourceChannel, in.At)
+	case optIn && c.DoNotContact:
+		c.DoNotContact, res.OptedIn = false, true
+		kept := c.Tags[:0]
+		for _, t := range c.Tags {
+			if t != TagOptOut {
+				kept = append(kept, t)
+			}
+		}
+		c.Tags = kept
+		c.SetSource("do_not_contact", SourceChannel, in.At)
+	}
+	c.ApplyLead(in.At)
+}

@@ -1,0 +1,183 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/switchboard-oss/switchboard/contacts"
+)
+
+// channelActor is who the audit log names for contacts a channel creates.
+var channelActor = contacts.Actor{Kind: "channel", Name: "channel"}
+
+// RecordInbound stores an inbound message in one transaction. Two first
+// messages from one new sender racing on PostgreSQL both try to create the
+// identity; the loser's unique violation retries, and the retry finds the
+// winner's contact (or, for the same message, its stored copy).
+func (db *DB) RecordInbound(ctx context.Context, in contacts.Inbound, idle time.Duration, apply contacts.InboundApply) (*contacts.InboundResult, error) {
+	for attempt := 0; ; attempt++ {
+		res, err := db.recordInbound(ctx, in, idle, apply)
+		if _, clash := db.dialect.uniqueViolation(err); clash && attempt < 5 {
+			continue
+		}
+		return res, err
+	}
+}
+
+func (db *DB) recordInbound(ctx context.Context, in contacts.Inbound, idle time.Duration, apply contacts.InboundApply) (*contacts.InboundResult, error) {
+	res := &contacts.InboundResult{}
+	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
+		if done, err := db.findStoredInbound(ctx, tx, in, res); done || err != nil {
+			return err
+		}
+		c, err := db.resolveSender(ctx, tx, in)
+		if err != nil {
+			return err
+		}
+		res.NewContact = c.ID == 0
+		var conv *contacts.Conversation
+		if !res.NewContact {
+			if conv, err = db.activeConversation(ctx, tx, c.ID, in, idle); err != nil {
+				return err
+			}
+		}
+		taken := func(field, value string) bool {
+			var id int64
+			err := tx.GetContext(ctx, &id, db.q(`SELECT id FROM contacts WHERE project_id = ? AND `+field+` = ?`), in.ProjectID, value)
+			return err == nil && id != c.ID
+		}
+		apply(c, res, conv == nil, taken)
+		if res.NewContact {
+			if err := db.insertContact(ctx, tx, c, false); err != nil {
+				return err
+			}
+			audit := contacts.NewAudit(in.ProjectID, channelActor, contacts.AuditContactCreate, c.ID, nil, c, in.At)
+			if err := db.appendAudit(ctx, tx, audit); err != nil {
+				return err
+			}
+		} else if err := db.saveContact(ctx, tx, c); err != nil {
+			return err
+		}
+		if conv == nil {
+			conv = &contacts.Conversation{ProjectID: in.ProjectID, ContactID: c.ID, Channel: in.Channel,
+				Status: contacts.ConversationOpen, Assignee: contacts.AssigneeBot, StartedAt: in.At, LastMessageAt: in.At}
+			if conv.ID, err = db.insertID(ctx, tx, `INSERT INTO conversations (project_id, contact_id, channel, status,
+				assignee, started_at, last_message_at, message_count) VALUES (?, ?, ?, ?, ?, ?, ?, 0)`, conv.ProjectID, conv.ContactID,
+				string(conv.Channel), conv.Status, conv.Assignee, msNotNull(conv.StartedAt), msNotNull(conv.LastMessageAt)); err != nil {
+				return err
+			}
+		}
+		m := &contacts.Message{ConversationID: conv.ID, Direction: contacts.DirectionInbound, SenderKind: contacts.SenderContact,
+			Text: in.Text, Attachments: in.Attachments, Channel: in.Channel, ChannelMessageID: in.ChannelMessageID,
+			Status: "received", CreatedAt: in.At}
+		if len(m.Attachments) == 0 {
+			m.Attachments = []byte("[]")
+		}
+		if m.ID, err = db.insertID(ctx, tx, `INSERT INTO messages (project_id, conversation_id, direction, sender_kind, text,
+			attachments, channel, channel_message_id, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			in.ProjectID, m.ConversationID, m.Direction, m.SenderKind, m.Text, string(m.Attachments), string(m.Channel),
+			m.ChannelMessageID, m.Status, msNotNull(m.CreatedAt)); err != nil {
+			return err
+		}
+		if conv.LastMessageAt.Before(in.At) {
+			conv.LastMessageAt = in.At
+		}
+		conv.MessageCount++
+		if _, err := tx.ExecContext(ctx, db.q(`UPDATE conversations SET message_count = message_count + 1,
+			last_message_at = ? WHERE id = ?`), msNotNull(conv.LastMessageAt), conv.ID); err != nil {
+			return err
+		}
+		res.Contact, res.Conversation, res.Message = c, conv, m
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// findStoredInbound fills res from the stored copy of a redelivered message.
+func (db *DB) findStoredInbound(ctx context.Context, tx *sqlx.Tx, in contacts.Inbound, res *contacts.InboundResult) (bool, error) {
+	var row messageRow
+	err := tx.GetContext(ctx, &row, db.q(`SELECT id, conversation_id, direction, sender_kind, text, attachments, channel,
+		channel_message_id, status, created_at FROM messages WHERE project_id = ? AND channel = ? AND channel_message_id = ?`),
+		in.ProjectID, string(in.Channel), in.ChannelMessageID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	res.Duplicate = true
+	m := row.toMessage()
+	res.Message = &m
+	var conv conversationRow
+	if err := tx.GetContext(ctx, &conv, db.q(`SELECT `+conversationColumns+` FROM conversations WHERE id = ?`), m.ConversationID); err != nil {
+		return false, err
+	}
+	cv := conv.toConversation()
+	res.Conversation = &cv
+	if conv.ContactID.Valid {
+		if res.Contact, err = db.getContact(ctx, tx, in.ProjectID, conv.ContactID.Int64, ""); err != nil {
+			return false, err
+		}
+	}
+	return true, nil
+}
+
+// resolveSender finds the contact behind the sender's identity, or behind a
+// phone the channel verified (when that contact has no other identity on the
+// channel), or returns a new unsaved contact.
+func (db *DB) resolveSender(ctx context.Context, tx *sqlx.Tx, in contacts.Inbound) (*contacts.Contact, error) {
+	var id int64
+	err := tx.GetContext(ctx, &id, db.q(`SELECT contact_id FROM identities WHERE project_id = ? AND channel = ? AND external_id = ?`),
+		in.ProjectID, string(in.Channel), in.ExternalID)
+	if errors.Is(err, sql.ErrNoRows) && in.VerifiedPhone != "" {
+		err = tx.GetContext(ctx, &id, db.q(`SELECT c.id FROM contacts c WHERE c.project_id = ? AND c.phone = ?
+			AND NOT EXISTS (SELECT 1 FROM identities i WHERE i.contact_id = c.id AND i.channel = ?)`),
+			in.ProjectID, in.VerifiedPhone, string(in.Channel))
+	}
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return &contacts.Contact{ProjectID: in.ProjectID, Channel: in.Channel, CreatedAt: in.At, UpdatedAt: in.At}, nil
+	case err != nil:
+		return nil, err
+	}
+	return db.getContact(ctx, tx, in.ProjectID, id, db.dialect.forUpdate())
+}
+
+// activeConversation returns the contact's open conversation on the channel
+// if its last message is within idle of this one; an open one gone idle is
+// closed (ended at its last message) and nil returned.
+func (db *DB) activeConversation(ctx context.Context, tx *sqlx.Tx, contactID int64, in contacts.Inbound, idle time.Duration) (*contacts.Conversation, error) {
+	var row conversationRow
+	err := tx.GetContext(ctx, &row, db.q(`SELECT `+conversationColumns+` FROM conversations WHERE contact_id = ? AND channel = ?
+		AND status = ? ORDER BY id DESC LIMIT 1`), contactID, string(in.Channel), contacts.ConversationOpen)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	conv := row.toConversation()
+	if in.At.Sub(conv.LastMessageAt) <= idle {
+		return &conv, nil
+	}
+	_, err = tx.ExecContext(ctx, db.q(`UPDATE conversations SET status = ?, ended_at = ? WHERE id = ?`),
+		contacts.ConversationClosed, row.LastMessageAt, conv.ID)
+	return nil, err
+}
+
+// insertID runs an INSERT in tx and returns the new row's id.
+func (db *DB) insertID(ctx context.Context, tx *sqlx.Tx, query string, args ...any) (int64, error) {
+	st, err := db.prepareInsert(ctx, tx, query)
+	if err != nil {
+		return 0, err
+	}
+	defer st.Close()
+	return db.execInsert(ctx, st, args)
+}
