@@ -49,7 +49,8 @@ type Store interface {
 	// Duplicate set and changes nothing; otherwise the sender's contact is
 	// found by identity (or by VerifiedPhone) or created, apply updates it,
 	// the message joins the contact's open conversation on the channel if
-	// it was active within idle, else a new one.
+	// it was active within idle, else a new one, and a JobInboundMessage is
+	// queued in the same transaction.
 	RecordInbound(ctx context.Context, in Inbound, idle time.Duration, apply InboundApply) (*InboundResult, error)
 
 	CreateNote(ctx context.Context, projectID int64, n *Note, audit AuditEntry) error
@@ -75,6 +76,11 @@ type Store interface {
 	// FailRunningJobs marks jobs left running by a process that died.
 	FailRunningJobs(ctx context.Context, reason string, at time.Time) error
 
+	// SetMessageStatus records an outbound message's delivery status
+	// (queued, sent, failed: reason).
+	SetMessageStatus(ctx context.Context, projectID, id int64, status string) error
+
+	Queue
 	AccountStore
 }
 

@@ -38,6 +38,8 @@ type dialect interface {
 	searchFrom(terms []string, narrow bool) (from, cond string, args []any, driven bool)
 	// stmtContext returns the context statements run under.
 	stmtContext(ctx context.Context) context.Context
+	// skipLocked ends a SELECT that claims one row among competing workers.
+	skipLocked() string
 	// listFrom is the FROM of a filtered list sorted by creation whose
 	// filters the list index covers.
 	listFrom() string
@@ -67,6 +69,7 @@ func (sqlite) uniqueViolation(err error) (string, bool) {
 }
 
 func (sqlite) searchColumn() bool { return false }
+func (sqlite) skipLocked() string { return "" }
 
 // SQLite's planner prefers a selective index plus row lookups (seconds at a
 // million rows) to walking the covering list index (tens of milliseconds).
@@ -129,6 +132,7 @@ func (postgres) uniqueViolation(err error) (string, bool) {
 	return "", false
 }
 
+func (postgres) skipLocked() string                   { return " FOR UPDATE SKIP LOCKED" }
 func (postgres) listFrom() string                     { return "contacts c" }
 func (postgres) searchColumn() bool                   { return true }
 func (postgres) insertSearchSQL() string              { return "" }

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"time"
 
@@ -92,7 +93,13 @@ func (db *DB) recordInbound(ctx context.Context, in contacts.Inbound, idle time.
 			return err
 		}
 		res.Contact, res.Conversation, res.Message = c, conv, m
-		return nil
+		payload, err := json.Marshal(contacts.InboundJob{MessageID: m.ID, ConversationID: conv.ID, ContactID: c.ID,
+			OptedOut: res.OptedOut, OptedIn: res.OptedIn})
+		if err != nil {
+			return err
+		}
+		return db.enqueue(ctx, tx, &contacts.QueuedJob{ProjectID: in.ProjectID, Kind: contacts.JobInboundMessage,
+			Payload: payload, CreatedAt: in.At})
 	})
 	if err != nil {
 		return nil, err

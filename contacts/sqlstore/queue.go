@@ -1,0 +1,103 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/switchboard-oss/switchboard/contacts"
+)
+
+const queueColumns = `id, project_id, kind, payload, run_at, attempts, last_error, created_at`
+
+type queueRow struct {
+	ID        int64  `db:"id"`
+	ProjectID int64  `db:"project_id"`
+	Kind      string `db:"kind"`
+	Payload   string `db:"payload"`
+	RunAt     int64  `db:"run_at"`
+	Attempts  int    `db:"attempts"`
+	LastError string `db:"last_error"`
+	CreatedAt int64  `db:"created_at"`
+}
+
+// Enqueue adds a job.
+func (db *DB) Enqueue(ctx context.Context, j *contacts.QueuedJob) error {
+	return db.inTx(ctx, func(tx *sqlx.Tx) error { return db.enqueue(ctx, tx, j) })
+}
+
+// enqueue adds a job inside the caller's transaction, so it commits (or
+// not) with the change that needs it.
+func (db *DB) enqueue(ctx context.Context, tx *sqlx.Tx, j *contacts.QueuedJob) error {
+	if len(j.Payload) == 0 {
+		j.Payload = []byte("{}")
+	}
+	if j.RunAt.IsZero() {
+		j.RunAt = j.CreatedAt
+	}
+	var err error
+	j.ID, err = db.insertID(ctx, tx, `INSERT INTO queue (project_id, kind, payload, run_at, created_at) VALUES (?, ?, ?, ?, ?)`,
+		j.ProjectID, j.Kind, string(j.Payload), msNotNull(j.RunAt), msNotNull(j.CreatedAt))
+	return err
+}
+
+// Claim leases the oldest due job. On PostgreSQL, SKIP LOCKED lets workers
+// in several processes claim different jobs at once; on SQLite the writer's
+// immediate transaction serialises claims.
+func (db *DB) Claim(ctx context.Context, now time.Time, lease time.Duration) (*contacts.QueuedJob, error) {
+	var row queueRow
+	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
+		return tx.GetContext(ctx, &row, db.q(`UPDATE queue SET locked_until = ?, attempts = attempts + 1 WHERE id = (
+			SELECT id FROM queue WHERE done_at IS NULL AND run_at <= ? AND locked_until <= ?
+			ORDER BY run_at, id LIMIT 1`+db.dialect.skipLocked()+`) RETURNING `+queueColumns),
+			msNotNull(now.Add(lease)), msNotNull(now), msNotNull(now))
+	})
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &contacts.QueuedJob{ID: row.ID, ProjectID: row.ProjectID, Kind: row.Kind, Payload: []byte(row.Payload),
+		RunAt: fromMS(sql.NullInt64{Int64: row.RunAt, Valid: true}), Attempts: row.Attempts, LastError: row.LastError,
+		CreatedAt: fromMS(sql.NullInt64{Int64: row.CreatedAt, Valid: true})}, nil
+}
+
+// Complete marks a job done.
+func (db *DB) Complete(ctx context.Context, id int64, at time.Time) error {
+	return db.queueUpdate(ctx, `UPDATE queue SET done_at = ?, locked_until = 0 WHERE id = ?`, msNotNull(at), id)
+}
+
+// Retry releases a job to run again later.
+func (db *DB) Retry(ctx context.Context, id int64, runAt time.Time, reason string) error {
+	return db.queueUpdate(ctx, `UPDATE queue SET run_at = ?, locked_until = 0, last_error = ? WHERE id = ?`, msNotNull(runAt), reason, id)
+}
+
+// Abandon gives up on a job, keeping why.
+func (db *DB) Abandon(ctx context.Context, id int64, at time.Time, reason string) error {
+	return db.queueUpdate(ctx, `UPDATE queue SET done_at = ?, locked_until = 0, last_error = ? WHERE id = ?`, msNotNull(at), reason, id)
+}
+
+func (db *DB) queueUpdate(ctx context.Context, query string, args ...any) error {
+	return db.inTx(ctx, func(tx *sqlx.Tx) error {
+		_, err := tx.ExecContext(ctx, db.q(query), args...)
+		return err
+	})
+}
+
+// SetMessageStatus records a message's delivery status.
+func (db *DB) SetMessageStatus(ctx context.Context, projectID, id int64, status string) error {
+	return db.inTx(ctx, func(tx *sqlx.Tx) error {
+		res, err := tx.ExecContext(ctx, db.q(`UPDATE messages SET status = ? WHERE project_id = ? AND id = ?`), status, projectID, id)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return contacts.ErrNotFound
+		}
+		return nil
+	})
+}
