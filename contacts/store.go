@@ -76,6 +76,10 @@ type Store interface {
 	// FailRunningJobs marks jobs left running by a process that died.
 	FailRunningJobs(ctx context.Context, reason string, at time.Time) error
 
+	// MessageByChannelID finds a message by its (channel, channel message
+	// id); ErrNotFound when there is none.
+	MessageByChannelID(ctx context.Context, projectID int64, channel Channel, channelMessageID string) (*Message, error)
+	SetConversationAssignee(ctx context.Context, projectID, id int64, assignee string) error
 	// SetMessageStatus records an outbound message's delivery status
 	// (queued, sent, failed: reason).
 	SetMessageStatus(ctx context.Context, projectID, id int64, status string) error

@@ -2,12 +2,14 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/switchboard-oss/switchboard/contacts"
 	"github.com/switchboard-oss/switchboard/contacts/sqlstore"
@@ -16,6 +18,7 @@ import (
 // common are the flags every command takes. Each flag has a SWITCHBOARD_*
 // environment twin; an explicit flag wins over the environment.
 type common struct {
+	envErrs  []error
 	db       string
 	region   string
 	logLevel string
@@ -28,6 +31,23 @@ func envOr(name, def string) string {
 	}
 	return def
 }
+
+// envDuration reads a duration's environment twin; a value that does not
+// parse is reported by envErr after the flags are parsed.
+func (c *common) envDuration(name string, def time.Duration) time.Duration {
+	v, ok := os.LookupEnv(name)
+	if !ok || v == "" {
+		return def
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		c.envErrs = append(c.envErrs, fmt.Errorf("%s=%q: want a positive duration such as 30m", name, v))
+		return def
+	}
+	return d
+}
+
+func (c *common) envErr() error { return errors.Join(c.envErrs...) }
 
 func newFlags(name string, stderr io.Writer) (*flag.FlagSet, *common) {
 	fs := flag.NewFlagSet("switchboard "+name, flag.ContinueOnError)

@@ -199,3 +199,17 @@ func TestAdminCommands(t *testing.T) {
 		t.Errorf("--db from the environment: %v", err)
 	}
 }
+
+func TestServeRejectsBadConfiguration(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "bad.db")
+	if _, _, err := runCmd(t, "", "serve", "--db", db, "--conversation-idle", "-5m"); err == nil || !strings.Contains(err.Error(), "conversation-idle") {
+		t.Errorf("negative idle: %v", err)
+	}
+	t.Setenv("SWITCHBOARD_CONVERSATION_IDLE", "half an hour")
+	if _, _, err := runCmd(t, "", "serve", "--db", db); err == nil || !strings.Contains(err.Error(), "SWITCHBOARD_CONVERSATION_IDLE") {
+		t.Errorf("bad env duration: %v", err)
+	}
+	if _, _, err := runCmd(t, "", "project", "create", "X", "--db", db, "--default-region", "USA"); err == nil {
+		t.Error("bad region accepted")
+	}
+}

@@ -6,10 +6,13 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"sync"
 	"time"
 
+	"github.com/switchboard-oss/switchboard/ai/greeting"
 	"github.com/switchboard-oss/switchboard/contacts"
 	"github.com/switchboard-oss/switchboard/contacts/sqlstore"
+	"github.com/switchboard-oss/switchboard/gateway"
 	"github.com/switchboard-oss/switchboard/webui"
 )
 
@@ -17,8 +20,16 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	fs, common := newFlags("serve", c.stderr)
 	addr := fs.String("addr", envOr("SWITCHBOARD_ADDR", ":8080"), "listen address (env SWITCHBOARD_ADDR)")
 	grace := fs.Duration("shutdown-timeout", 15*time.Second, "how long in-flight requests may take to finish on shutdown")
+	idle := fs.Duration("conversation-idle", common.envDuration("SWITCHBOARD_CONVERSATION_IDLE", contacts.DefaultConversationIdle),
+		"close a conversation after this much silence (env SWITCHBOARD_CONVERSATION_IDLE)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if err := common.envErr(); err != nil {
+		return err
+	}
+	if *idle <= 0 {
+		return fmt.Errorf("--conversation-idle %s: want a positive duration", *idle)
 	}
 	log, db, svc, err := common.open(ctx, c.stderr)
 	if err != nil {
@@ -46,11 +57,18 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	go func() { serveErr <- srv.Listen(ln) }()
 	log.Info("switchboard is listening", "addr", ln.Addr().String(), "database", db.Dialect())
 
+	// Channel adapters arrive with the gateway issue; until then the router
+	// runs the follow-ups of whatever the queue holds.
+	router := gateway.New(gateway.Config{Service: svc, Queue: db, Responder: greeting.Responder{}, Idle: *idle, Logger: log})
 	bgCtx, stopBG := context.WithCancel(context.Background())
 	bgDone := make(chan struct{})
 	go func() {
 		defer close(bgDone)
+		var wg sync.WaitGroup
+		wg.Add(1)
+		go func() { defer wg.Done(); router.Run(bgCtx) }()
 		runScheduler(bgCtx, svc, db, log)
+		wg.Wait()
 	}()
 
 	select {

@@ -160,3 +160,29 @@ func (r messageRow) toMessage() contacts.Message {
 		SenderKind: r.SenderKind, Text: r.Text, Attachments: []byte(r.Attachments), Channel: contacts.Channel(r.Channel),
 		ChannelMessageID: r.ChannelMessageID.String, Status: r.Status, CreatedAt: fromMS(sql.NullInt64{Int64: r.CreatedAt, Valid: true})}
 }
+
+// MessageByChannelID finds a message by its channel id.
+func (db *DB) MessageByChannelID(ctx context.Context, projectID int64, channel contacts.Channel, channelMessageID string) (*contacts.Message, error) {
+	var r messageRow
+	if err := db.r.GetContext(ctx, &r, db.q(`SELECT id, conversation_id, direction, sender_kind, text, attachments, channel,
+		channel_message_id, status, created_at FROM messages WHERE project_id = ? AND channel = ? AND channel_message_id = ?`),
+		projectID, string(channel), channelMessageID); err != nil {
+		return nil, db.mapErr(err)
+	}
+	m := r.toMessage()
+	return &m, nil
+}
+
+// SetConversationAssignee hands a conversation to the bot or to staff.
+func (db *DB) SetConversationAssignee(ctx context.Context, projectID, id int64, assignee string) error {
+	return db.inTx(ctx, func(tx *sqlx.Tx) error {
+		res, err := tx.ExecContext(ctx, db.q(`UPDATE conversations SET assignee = ? WHERE project_id = ? AND id = ?`), assignee, projectID, id)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return contacts.ErrNotFound
+		}
+		return nil
+	})
+}

@@ -1,0 +1,49 @@
+// Package channels is the contract between the gateway and the channel
+// adapters (widget, live chat, Telegram, Messenger, WhatsApp), one
+// subpackage each. An adapter turns its channel's wire format into
+// contacts.Inbound for the gateway, and sends Outbound messages back.
+package channels
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/switchboard-oss/switchboard/contacts"
+)
+
+// Outbound is a message to send to a contact on a channel.
+type Outbound struct {
+	ProjectID      int64
+	Channel        contacts.Channel
+	To             string // the recipient's id on the channel (Identity.ExternalID)
+	Text           string
+	ConversationID int64
+	MessageID      int64 // the stored message this send delivers
+}
+
+// Sender delivers outbound messages on one channel. It returns the
+// channel's id for the sent message.
+type Sender interface {
+	Send(ctx context.Context, m Outbound) (string, error)
+}
+
+// RetryableError is a failed send worth trying again, no sooner than After
+// (zero: the queue's own backoff), e.g. a 429 or 5xx from the peer.
+type RetryableError struct {
+	After time.Duration
+	Err   error
+}
+
+func (e *RetryableError) Error() string { return fmt.Sprintf("retryable: %v", e.Err) }
+func (e *RetryableError) Unwrap() error { return e.Err }
+
+// IsRetryable reports whether err is worth retrying, and after how long.
+func IsRetryable(err error) (time.Duration, bool) {
+	var re *RetryableError
+	if errors.As(err, &re) {
+		return re.After, true
+	}
+	return 0, false
+}

@@ -1,0 +1,59 @@
+package contacts
+
+import (
+	"context"
+	"errors"
+	"fmt"
+)
+
+// Outbound message statuses.
+const (
+	StatusQueued = "queued"
+	StatusSent   = "sent"
+	// StatusStored: kept for a channel that delivers by polling (the widget).
+	StatusStored = "stored"
+	StatusFailed = "failed"
+)
+
+// Conversation returns one conversation of the project.
+func (s *Service) Conversation(ctx context.Context, projectID, id int64) (*Conversation, error) {
+	c, err := s.store.GetConversation(ctx, projectID, id)
+	if err != nil {
+		return nil, fmt.Errorf("conversation %d: %w", id, err)
+	}
+	return c, nil
+}
+
+// RecordOutbound stores a bot or staff message in a conversation, queued for
+// sending. key makes it idempotent: a second call with the same key returns
+// the first message and existed=true, so a retried job never sends twice.
+func (s *Service) RecordOutbound(ctx context.Context, projectID, conversationID int64, sender, text, key string) (m *Message, existed bool, err error) {
+	conv, err := s.Conversation(ctx, projectID, conversationID)
+	if err != nil {
+		return nil, false, err
+	}
+	m = &Message{ConversationID: conversationID, Direction: DirectionOutbound, SenderKind: sender, Text: text,
+		Channel: conv.Channel, ChannelMessageID: key, Status: StatusQueued, CreatedAt: s.now()}
+	err = s.store.AddMessage(ctx, projectID, m)
+	if errors.Is(err, ErrConflict) && key != "" {
+		m, err = s.store.MessageByChannelID(ctx, projectID, conv.Channel, key)
+		return m, true, err
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("record outbound message: %w", err)
+	}
+	return m, false, nil
+}
+
+// SetMessageStatus records an outbound message's delivery status.
+func (s *Service) SetMessageStatus(ctx context.Context, projectID, id int64, status string) error {
+	return s.store.SetMessageStatus(ctx, projectID, id, status)
+}
+
+// Assign hands a conversation to the bot or to staff.
+func (s *Service) Assign(ctx context.Context, projectID, conversationID int64, assignee string) error {
+	if assignee != AssigneeBot && assignee != AssigneeStaff {
+		return Invalid("to", "must be bot or staff")
+	}
+	return s.store.SetConversationAssignee(ctx, projectID, conversationID, assignee)
+}

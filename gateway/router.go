@@ -1,0 +1,181 @@
+// Package gateway is the one path every customer message takes: a channel
+// adapter hands it to the Router, which records it on its contact and
+// conversation (acknowledging the channel only after that commit), and the
+// queued follow-up asks the responder for a reply and sends it back through
+// the conversation's channel.
+package gateway
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/switchboard-oss/switchboard/ai"
+	"github.com/switchboard-oss/switchboard/channels"
+	"github.com/switchboard-oss/switchboard/contacts"
+)
+
+// Config wires a Router.
+type Config struct {
+	Service   *contacts.Service
+	Queue     contacts.Queue
+	Responder ai.Responder
+	// Senders deliver on channels that push; a channel without one (the
+	// widget polls) keeps outbound messages stored for the visitor to fetch.
+	Senders map[contacts.Channel]channels.Sender
+	// Idle closes a conversation after this much silence (default 30 min).
+	Idle   time.Duration
+	Clock  func() time.Time
+	Logger *slog.Logger
+}
+
+// Router records inbound messages and runs their follow-ups.
+type Router struct {
+	cfg    Config
+	worker *Worker
+	log    *slog.Logger
+}
+
+// Replies the router sends on its own.
+const (
+	OptOutConfirmation = "You're unsubscribed and won't receive automated messages from us. Reply START to subscribe again."
+	OptInConfirmation  = "You're subscribed again. Reply STOP at any time to unsubscribe."
+)
+
+// New builds a Router and its worker.
+func New(cfg Config) *Router {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Idle <= 0 {
+		cfg.Idle = contacts.DefaultConversationIdle
+	}
+	r := &Router{cfg: cfg, log: cfg.Logger.With("component", "gateway")}
+	r.worker = NewWorker(cfg.Queue, cfg.Clock, cfg.Logger)
+	r.worker.Handle(contacts.JobInboundMessage, r.followUp)
+	return r
+}
+
+// Worker is the router's job worker, for tuning and tests.
+func (r *Router) Worker() *Worker { return r.worker }
+
+// Run runs queued follow-ups until ctx ends.
+func (r *Router) Run(ctx context.Context) { r.worker.Run(ctx) }
+
+// Receive records an inbound message. When it returns without error the
+// message and its follow-up job are committed, and the channel may be
+// acknowledged; a redelivery returns the stored copy with Duplicate set.
+func (r *Router) Receive(ctx context.Context, in contacts.Inbound) (*contacts.InboundResult, error) {
+	res, err := r.cfg.Service.RecordInbound(ctx, in, r.cfg.Idle)
+	if err != nil {
+		return nil, err
+	}
+	if !res.Duplicate {
+		r.worker.Notify()
+	}
+	return res, nil
+}
+
+// followUp answers one stored inbound message: an opt-out or opt-in
+// confirmation, else the responder's reply unless the contact opted out or
+// staff have the conversation.
+func (r *Router) followUp(ctx context.Context, job *contacts.QueuedJob) error {
+	var p contacts.InboundJob
+	if err := json.Unmarshal(job.Payload, &p); err != nil {
+		return fmt.Errorf("decode job payload: %w", err)
+	}
+	svc := r.cfg.Service
+	contact, err := svc.GetContact(ctx, job.ProjectID, p.ContactID)
+	if errors.Is(err, contacts.ErrNotFound) {
+		return nil // erased since: nothing to answer
+	}
+	if err != nil {
+		return err
+	}
+	conv, err := svc.Conversation(ctx, job.ProjectID, p.ConversationID)
+	if err != nil {
+		return err
+	}
+	var text string
+	var handoff bool
+	switch {
+	case p.OptedOut:
+		text = OptOutConfirmation
+	case p.OptedIn:
+		text = OptInConfirmation
+	case contact.DoNotContact || conv.Assignee == contacts.AssigneeStaff:
+		return nil
+	default:
+		reply, err := r.respond(ctx, job.ProjectID, contact, conv, p.MessageID)
+		if err != nil || reply == nil {
+			return err
+		}
+		text, handoff = reply.Text, reply.Handoff
+	}
+	if text != "" {
+		if err := r.send(ctx, contact, conv, text, fmt.Sprintf("reply:%d", p.MessageID)); err != nil {
+			return err
+		}
+	}
+	if handoff {
+		return svc.Assign(ctx, job.ProjectID, conv.ID, contacts.AssigneeStaff)
+	}
+	return nil
+}
+
+// respond asks the responder about the conversation up to the message.
+func (r *Router) respond(ctx context.Context, projectID int64, c *contacts.Contact, conv *contacts.Conversation, upTo int64) (*ai.Reply, error) {
+	msgs, err := r.cfg.Service.ListMessages(ctx, projectID, conv.ID, 0, 200)
+	if err != nil {
+		return nil, err
+	}
+	var history []ai.Turn
+	for _, m := range msgs {
+		if m.ID > upTo {
+			break // answer the conversation as it stood at this message
+		}
+		history = append(history, ai.Turn{Role: m.SenderKind, Text: m.Text, At: m.CreatedAt})
+	}
+	reply, err := r.cfg.Responder.Respond(ctx, ai.ReplyRequest{Contact: c, Conversation: conv, History: history})
+	if err != nil {
+		return nil, fmt.Errorf("responder: %w", err)
+	}
+	return reply, nil
+}
+
+// send stores the bot's message (once, whatever the retries) and delivers
+// it through the conversation's channel.
+func (r *Router) send(ctx context.Context, c *contacts.Contact, conv *contacts.Conversation, text, key string) error {
+	svc := r.cfg.Service
+	m, existed, err := svc.RecordOutbound(ctx, c.ProjectID, conv.ID, contacts.SenderBot, text, key)
+	if err != nil {
+		return err
+	}
+	if existed && (m.Status == contacts.StatusSent || m.Status == contacts.StatusStored) {
+		return nil
+	}
+	sender, ok := r.cfg.Senders[conv.Channel]
+	if !ok {
+		return svc.SetMessageStatus(ctx, c.ProjectID, m.ID, contacts.StatusStored)
+	}
+	to, ok := c.Identity(conv.Channel)
+	if !ok {
+		return svc.SetMessageStatus(ctx, c.ProjectID, m.ID, contacts.StatusFailed+": the contact has no "+string(conv.Channel)+" identity")
+	}
+	_, err = sender.Send(ctx, channels.Outbound{ProjectID: c.ProjectID, Channel: conv.Channel, To: to.ExternalID,
+		Text: m.Text, ConversationID: conv.ID, MessageID: m.ID})
+	if err != nil {
+		status := contacts.StatusFailed + ": " + err.Error()
+		if serr := svc.SetMessageStatus(ctx, c.ProjectID, m.ID, status); serr != nil {
+			r.log.Warn("record send failure", "message_id", m.ID, "error", serr)
+		}
+		if _, retry := channels.IsRetryable(err); retry {
+			return err
+		}
+		return nil // a permanent failure is recorded on the message, not retried
+	}
+	return svc.SetMessageStatus(ctx, c.ProjectID, m.ID, contacts.StatusSent)
+}

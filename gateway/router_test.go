@@ -1,0 +1,217 @@
+package gateway
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/switchboard-oss/switchboard/ai/greeting"
+	"github.com/switchboard-oss/switchboard/channels"
+	"github.com/switchboard-oss/switchboard/contacts"
+	"github.com/switchboard-oss/switchboard/contacts/sqlstore"
+)
+
+// recordingSender stands in for a channel adapter: it records what it was
+// asked to send and fails the first failures calls.
+type recordingSender struct {
+	mu       sync.Mutex
+	sent     []channels.Outbound
+	failures int
+	err      error
+}
+
+func (s *recordingSender) Send(_ context.Context, m channels.Outbound) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.failures > 0 {
+		s.failures--
+		return "", s.err
+	}
+	s.sent = append(s.sent, m)
+	return fmt.Sprint("peer-", len(s.sent)), nil
+}
+
+func (s *recordingSender) texts() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []string
+	for _, m := range s.sent {
+		out = append(out, m.To+": "+m.Text)
+	}
+	return out
+}
+
+var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
+
+type env struct {
+	db      *sqlstore.DB
+	svc     *contacts.Service
+	router  *Router
+	sender  *recordingSender
+	project int64
+	now     time.Time
+}
+
+func eachStore(t *testing.T, fn func(t *testing.T, e *env)) {
+	for name, open := range map[string]func(testing.TB) *sqlstore.DB{"sqlite": sqlstore.OpenTest, "postgres": sqlstore.OpenTestPostgres} {
+		t.Run(name, func(t *testing.T) {
+			db := open(t)
+			if db == nil {
+				t.Skip(sqlstore.PostgresTestEnv + " is not set")
+			}
+			e := &env{db: db, sender: &recordingSender{}, now: time.Date(2026, 4, 2, 10, 0, 0, 0, time.UTC)}
+			clock := func() time.Time { return e.now }
+			e.svc = contacts.NewService(contacts.Config{Store: db, Clock: clock})
+			p, err := e.svc.CreateProject(context.Background(), "P")
+			if err != nil {
+				t.Fatal(err)
+			}
+			e.project = p.ID
+			e.router = New(Config{Service: e.svc, Queue: db, Responder: greeting.Responder{}, Clock: clock, Logger: quiet,
+				Senders: map[contacts.Channel]channels.Sender{contacts.ChannelTelegram: e.sender}})
+			fn(t, e)
+		})
+	}
+}
+
+func (e *env) receive(t *testing.T, from, id, text string) *contacts.InboundResult {
+	t.Helper()
+	e.now = e.now.Add(time.Second)
+	res, err := e.router.Receive(context.Background(), contacts.Inbound{ProjectID: e.project, Channel: contacts.ChannelTelegram,
+		ExternalID: from, Hints: contacts.Hints{FirstName: "Ana"}, ChannelMessageID: id, Text: text, At: e.now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// drain runs every due job.
+func (e *env) drain(t *testing.T) {
+	t.Helper()
+	for {
+		ran, err := e.router.Worker().RunOne(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !ran {
+			return
+		}
+	}
+}
+
+func TestRouterGreetsOnceAndStoresTheReply(t *testing.T) {
+	eachStore(t, func(t *testing.T, e *env) {
+		res := e.receive(t, "501", "501:1", "hello")
+		e.receive(t, "501", "501:1", "hello") // redelivered webhook
+		e.drain(t)
+		e.receive(t, "501", "501:2", "are you there?")
+		e.drain(t)
+		want := []string{"501: Hi Ana! Thanks for your message. We'll get back to you here shortly."}
+		if fmt.Sprint(e.sender.texts()) != fmt.Sprint(want) {
+			t.Errorf("sent %q, want %q", e.sender.texts(), want)
+		}
+		msgs, _ := e.svc.ListMessages(context.Background(), e.project, res.Conversation.ID, 0, 0)
+		if len(msgs) != 3 || msgs[1].SenderKind != contacts.SenderBot || msgs[1].Status != contacts.StatusSent {
+			t.Errorf("stored messages: %+v", msgs)
+		}
+	})
+}
+
+func TestRouterRetriesAFailingPeerWithoutDuplicates(t *testing.T) {
+	eachStore(t, func(t *testing.T, e *env) {
+		e.sender.failures, e.sender.err = 2, &channels.RetryableError{After: 30 * time.Second, Err: errors.New("429 Too Many Requests")}
+		res := e.receive(t, "502", "502:1", "hi")
+		e.drain(t)
+		if len(e.sender.texts()) != 0 {
+			t.Fatal("sent despite the failure")
+		}
+		e.drain(t) // not due yet: Retry-After holds it back
+		if len(e.sender.texts()) != 0 {
+			t.Fatal("retried before Retry-After")
+		}
+		for i := 0; i < 2; i++ {
+			e.now = e.now.Add(time.Minute)
+			e.drain(t)
+		}
+		if len(e.sender.texts()) != 1 {
+			t.Fatalf("sent %d times, want once", len(e.sender.texts()))
+		}
+		msgs, _ := e.svc.ListMessages(context.Background(), e.project, res.Conversation.ID, 0, 0)
+		if len(msgs) != 2 || msgs[1].Status != contacts.StatusSent {
+			t.Errorf("one stored reply, sent: %+v", msgs)
+		}
+	})
+}
+
+func TestRouterOptOutAndHandoff(t *testing.T) {
+	eachStore(t, func(t *testing.T, e *env) {
+		e.receive(t, "503", "503:1", "hi")
+		e.drain(t)
+		e.receive(t, "503", "503:2", "STOP")
+		e.drain(t)
+		e.receive(t, "503", "503:3", "hello?")
+		e.drain(t)
+		want := []string{"503: Hi Ana! Thanks for your message. We'll get back to you here shortly.", "503: " + OptOutConfirmation}
+		if fmt.Sprint(e.sender.texts()) != fmt.Sprint(want) {
+			t.Errorf("after STOP sent %q", e.sender.texts())
+		}
+		// A reply still queued when the contact opts out is never sent.
+		e.receive(t, "506", "506:1", "hi")
+		e.receive(t, "506", "506:2", "stop")
+		e.drain(t)
+		if texts := e.sender.texts(); len(texts) != 3 || texts[2] != "506: "+OptOutConfirmation {
+			t.Errorf("queued greeting after STOP: %q", texts)
+		}
+		e.receive(t, "504", "504:1", "hi")
+		e.drain(t)
+		res := e.receive(t, "504", "504:2", "can I talk to a person?")
+		e.drain(t)
+		e.receive(t, "504", "504:3", "hello??")
+		e.drain(t)
+		conv, _ := e.svc.Conversation(context.Background(), e.project, res.Conversation.ID)
+		texts := e.sender.texts()
+		if conv.Assignee != contacts.AssigneeStaff || len(texts) != 5 || texts[4] != "504: Of course, I'm passing you to a member of our team. They'll reply here." {
+			t.Errorf("handoff: assignee %s, sent %q", conv.Assignee, texts)
+		}
+	})
+}
+
+func TestQueuedFollowUpSurvivesARestart(t *testing.T) {
+	eachStore(t, func(t *testing.T, e *env) {
+		e.receive(t, "505", "505:1", "hi") // acknowledged; no worker ran
+		// A new router over the same database, as after a crash and restart.
+		restarted := New(Config{Service: e.svc, Queue: e.db, Responder: greeting.Responder{}, Clock: func() time.Time { return e.now }, Logger: quiet,
+			Senders: map[contacts.Channel]channels.Sender{contacts.ChannelTelegram: e.sender}})
+		if ran, err := restarted.Worker().RunOne(context.Background()); !ran || err != nil {
+			t.Fatalf("restarted worker: ran=%v err=%v", ran, err)
+		}
+		if len(e.sender.texts()) != 1 {
+			t.Errorf("sent %q", e.sender.texts())
+		}
+	})
+}
+
+func TestWorkerBackoffAndAbandon(t *testing.T) {
+	db := sqlstore.OpenTest(t)
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	w := NewWorker(db, func() time.Time { return now }, quiet)
+	w.MaxAttempts = 3
+	calls := 0
+	w.Handle("flaky", func(context.Context, *contacts.QueuedJob) error { calls++; return errors.New("boom") })
+	db.Enqueue(context.Background(), &contacts.QueuedJob{ProjectID: 1, Kind: "flaky", CreatedAt: now})
+	for i := 0; i < 10; i++ {
+		w.RunOne(context.Background())
+		now = now.Add(time.Hour)
+	}
+	if calls != 3 {
+		t.Errorf("ran %d times, want 3 then abandoned", calls)
+	}
+	if backoff(1) != time.Second || backoff(4) != 8*time.Second || backoff(30) != 10*time.Minute {
+		t.Errorf("backoff: %v %v %v", backoff(1), backoff(4), backoff(30))
+	}
+}
