@@ -57,3 +57,14 @@ func (s *Service) Assign(ctx context.Context, projectID, conversationID int64, a
 	}
 	return s.store.SetConversationAssignee(ctx, projectID, conversationID, assignee)
 }
+
+// CloseConversation closes a conversation (staff, or the scheduler).
+func (s *Service) CloseConversation(ctx context.Context, projectID, id int64) error {
+	return s.store.CloseConversation(ctx, projectID, id, s.now())
+}
+
+// VisitorMessages lists what a channel visitor (a widget's visitor id) may
+// see: the messages of their conversations on that channel after afterID.
+func (s *Service) VisitorMessages(ctx context.Context, projectID int64, channel Channel, externalID string, afterID int64) ([]Message, error) {
+	return s.store.MessagesOfIdentity(ctx, projectID, channel, externalID, afterID, 200)
+}

@@ -80,11 +80,18 @@ type Store interface {
 	// id); ErrNotFound when there is none.
 	MessageByChannelID(ctx context.Context, projectID int64, channel Channel, channelMessageID string) (*Message, error)
 	SetConversationAssignee(ctx context.Context, projectID, id int64, assignee string) error
+	// CloseConversation closes an open conversation; ErrConflict when it is
+	// closed already.
+	CloseConversation(ctx context.Context, projectID, id int64, at time.Time) error
+	// MessagesOfIdentity lists the messages after afterID in the channel's
+	// conversations of the contact holding the identity.
+	MessagesOfIdentity(ctx context.Context, projectID int64, channel Channel, externalID string, afterID int64, limit int) ([]Message, error)
 	// SetMessageStatus records an outbound message's delivery status
 	// (queued, sent, failed: reason).
 	SetMessageStatus(ctx context.Context, projectID, id int64, status string) error
 
 	Queue
+	ChannelStore
 	AccountStore
 }
 

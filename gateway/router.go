@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/switchboard-oss/switchboard/ai"
@@ -56,6 +57,7 @@ func New(cfg Config) *Router {
 	r := &Router{cfg: cfg, log: cfg.Logger.With("component", "gateway")}
 	r.worker = NewWorker(cfg.Queue, cfg.Clock, cfg.Logger)
 	r.worker.Handle(contacts.JobInboundMessage, r.followUp)
+	r.worker.Handle(JobSendMessage, r.resend)
 	return r
 }
 
@@ -149,14 +151,21 @@ func (r *Router) respond(ctx context.Context, projectID int64, c *contacts.Conta
 // send stores the bot's message (once, whatever the retries) and delivers
 // it through the conversation's channel.
 func (r *Router) send(ctx context.Context, c *contacts.Contact, conv *contacts.Conversation, text, key string) error {
-	svc := r.cfg.Service
-	m, existed, err := svc.RecordOutbound(ctx, c.ProjectID, conv.ID, contacts.SenderBot, text, key)
+	m, existed, err := r.cfg.Service.RecordOutbound(ctx, c.ProjectID, conv.ID, contacts.SenderBot, text, key)
 	if err != nil {
 		return err
 	}
 	if existed && (m.Status == contacts.StatusSent || m.Status == contacts.StatusStored) {
 		return nil
 	}
+	return r.deliver(ctx, c, conv, m)
+}
+
+// deliver sends a stored outbound message and records the outcome on it. A
+// retryable failure comes back as an error (the caller's job retries); a
+// permanent one is recorded on the message only.
+func (r *Router) deliver(ctx context.Context, c *contacts.Contact, conv *contacts.Conversation, m *contacts.Message) error {
+	svc := r.cfg.Service
 	sender, ok := r.cfg.Senders[conv.Channel]
 	if !ok {
 		return svc.SetMessageStatus(ctx, c.ProjectID, m.ID, contacts.StatusStored)
@@ -165,7 +174,7 @@ func (r *Router) send(ctx context.Context, c *contacts.Contact, conv *contacts.C
 	if !ok {
 		return svc.SetMessageStatus(ctx, c.ProjectID, m.ID, contacts.StatusFailed+": the contact has no "+string(conv.Channel)+" identity")
 	}
-	_, err = sender.Send(ctx, channels.Outbound{ProjectID: c.ProjectID, Channel: conv.Channel, To: to.ExternalID,
+	_, err := sender.Send(ctx, channels.Outbound{ProjectID: c.ProjectID, Channel: conv.Channel, To: to.ExternalID,
 		Text: m.Text, ConversationID: conv.ID, MessageID: m.ID})
 	if err != nil {
 		status := contacts.StatusFailed + ": " + err.Error()
@@ -175,7 +184,86 @@ func (r *Router) send(ctx context.Context, c *contacts.Contact, conv *contacts.C
 		if _, retry := channels.IsRetryable(err); retry {
 			return err
 		}
-		return nil // a permanent failure is recorded on the message, not retried
+		return nil
 	}
 	return svc.SetMessageStatus(ctx, c.ProjectID, m.ID, contacts.StatusSent)
+}
+
+// StaffReply is what a staff message did.
+type StaffReply struct {
+	Message *contacts.Message
+	// DoNotContact: the contact opted out of automated messages; a person
+	// may still write, and the API says so.
+	DoNotContact bool
+}
+
+// JobSendMessage retries delivering a stored outbound message.
+const JobSendMessage = "outbound.send"
+
+type sendJob struct {
+	MessageID      int64 `json:"message_id"`
+	ConversationID int64 `json:"conversation_id"`
+}
+
+// SendAsStaff stores a staff member's message in a conversation and sends it
+// through the conversation's channel. A send the peer refused for now is
+// queued and retried.
+func (r *Router) SendAsStaff(ctx context.Context, projectID, conversationID int64, text string) (*StaffReply, error) {
+	if strings.TrimSpace(text) == "" || len([]rune(text)) > 4096 {
+		return nil, contacts.Invalid("text", "must be 1 to 4096 characters")
+	}
+	svc := r.cfg.Service
+	conv, err := svc.Conversation(ctx, projectID, conversationID)
+	if err != nil {
+		return nil, err
+	}
+	if conv.ContactID == 0 {
+		return nil, fmt.Errorf("the contact of conversation %d was erased: %w", conversationID, contacts.ErrConflict)
+	}
+	c, err := svc.GetContact(ctx, projectID, conv.ContactID)
+	if err != nil {
+		return nil, err
+	}
+	m, _, err := svc.RecordOutbound(ctx, projectID, conv.ID, contacts.SenderStaff, text, "")
+	if err != nil {
+		return nil, err
+	}
+	if err := r.deliver(ctx, c, conv, m); err != nil {
+		payload, _ := json.Marshal(sendJob{MessageID: m.ID, ConversationID: conv.ID})
+		if qerr := r.cfg.Queue.Enqueue(ctx, &contacts.QueuedJob{ProjectID: projectID, Kind: JobSendMessage, Payload: payload,
+			RunAt: svc.Now().Add(backoff(1)), CreatedAt: svc.Now()}); qerr != nil {
+			return nil, fmt.Errorf("queue the retry of message %d: %w", m.ID, qerr)
+		}
+		r.worker.Notify()
+	}
+	msgs, err := svc.ListMessages(ctx, projectID, conv.ID, m.ID-1, 1)
+	if err == nil && len(msgs) == 1 {
+		m = &msgs[0] // with its delivery status
+	}
+	return &StaffReply{Message: m, DoNotContact: c.DoNotContact}, nil
+}
+
+// resend is the JobSendMessage handler.
+func (r *Router) resend(ctx context.Context, job *contacts.QueuedJob) error {
+	var p sendJob
+	if err := json.Unmarshal(job.Payload, &p); err != nil {
+		return fmt.Errorf("decode job payload: %w", err)
+	}
+	svc := r.cfg.Service
+	conv, err := svc.Conversation(ctx, job.ProjectID, p.ConversationID)
+	if err != nil || conv.ContactID == 0 {
+		return err
+	}
+	c, err := svc.GetContact(ctx, job.ProjectID, conv.ContactID)
+	if errors.Is(err, contacts.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	msgs, err := svc.ListMessages(ctx, job.ProjectID, conv.ID, p.MessageID-1, 1)
+	if err != nil || len(msgs) != 1 || msgs[0].ID != p.MessageID || msgs[0].Status == contacts.StatusSent {
+		return err
+	}
+	return r.deliver(ctx, c, conv, &msgs[0])
 }

@@ -215,3 +215,37 @@ func TestWorkerBackoffAndAbandon(t *testing.T) {
 		t.Errorf("backoff: %v %v %v", backoff(1), backoff(4), backoff(30))
 	}
 }
+
+func TestStaffReplies(t *testing.T) {
+	eachStore(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		res := e.receive(t, "601", "601:1", "STOP")
+		e.drain(t)
+		e.sender.failures, e.sender.err = 1, &channels.RetryableError{Err: errors.New("502 Bad Gateway")}
+		r, err := e.router.SendAsStaff(ctx, e.project, res.Conversation.ID, "Sorry to see you go, Ana. Your refund is on its way.")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !r.DoNotContact || r.Message.SenderKind != contacts.SenderStaff || r.Message.Status == contacts.StatusSent {
+			t.Errorf("staff reply to an opted-out contact: %+v", r)
+		}
+		e.now = e.now.Add(time.Minute)
+		e.drain(t) // the queued retry
+		texts := e.sender.texts()
+		if len(texts) != 2 || texts[1] != "601: Sorry to see you go, Ana. Your refund is on its way." {
+			t.Errorf("sent %q", texts)
+		}
+		if _, err := e.router.SendAsStaff(ctx, e.project, res.Conversation.ID, "  "); err == nil {
+			t.Error("empty staff message accepted")
+		}
+		if _, err := e.router.SendAsStaff(ctx, e.project+1, res.Conversation.ID, "hi"); !errors.Is(err, contacts.ErrNotFound) {
+			t.Errorf("another project's conversation: %v", err)
+		}
+		if err := e.svc.CloseConversation(ctx, e.project, res.Conversation.ID); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.svc.CloseConversation(ctx, e.project, res.Conversation.ID); !errors.Is(err, contacts.ErrConflict) {
+			t.Errorf("closing twice: %v", err)
+		}
+	})
+}

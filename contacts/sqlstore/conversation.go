@@ -3,6 +3,8 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"fmt"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 
@@ -185,4 +187,42 @@ func (db *DB) SetConversationAssignee(ctx context.Context, projectID, id int64, 
 		}
 		return nil
 	})
+}
+
+// CloseConversation closes an open conversation at the given time.
+func (db *DB) CloseConversation(ctx context.Context, projectID, id int64, at time.Time) error {
+	return db.inTx(ctx, func(tx *sqlx.Tx) error {
+		res, err := tx.ExecContext(ctx, db.q(`UPDATE conversations SET status = ?, ended_at = ? WHERE project_id = ? AND id = ? AND status = ?`),
+			contacts.ConversationClosed, msNotNull(at), projectID, id, contacts.ConversationOpen)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			if _, err := db.GetConversation(ctx, projectID, id); err != nil {
+				return err
+			}
+			return fmt.Errorf("conversation %d is already closed: %w", id, contacts.ErrConflict)
+		}
+		return nil
+	})
+}
+
+// MessagesOfIdentity lists, in order, the messages after afterID of every
+// conversation on a channel of the contact holding an identity: what a
+// widget visitor sees.
+func (db *DB) MessagesOfIdentity(ctx context.Context, projectID int64, channel contacts.Channel, externalID string, afterID int64, limit int) ([]contacts.Message, error) {
+	var rows []messageRow
+	if err := db.r.SelectContext(ctx, &rows, db.q(`SELECT m.id, m.conversation_id, m.direction, m.sender_kind, m.text,
+		m.attachments, m.channel, m.channel_message_id, m.status, m.created_at FROM identities i
+		JOIN conversations v ON v.contact_id = i.contact_id AND v.channel = i.channel
+		JOIN messages m ON m.conversation_id = v.id
+		WHERE i.project_id = ? AND i.channel = ? AND i.external_id = ? AND m.id > ? ORDER BY m.id LIMIT ?`),
+		projectID, string(channel), externalID, afterID, limit); err != nil {
+		return nil, err
+	}
+	out := make([]contacts.Message, len(rows))
+	for i, r := range rows {
+		out[i] = r.toMessage()
+	}
+	return out, nil
 }
