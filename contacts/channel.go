@@ -32,6 +32,8 @@ type ChannelKind interface {
 	Normalize(config json.RawMessage) (json.RawMessage, error)
 	// HasPublicKey reports whether channels of this type get a public key.
 	HasPublicKey() bool
+	// Redact returns a config without its secrets, for the API to show.
+	Redact(config json.RawMessage) json.RawMessage
 }
 
 // ChannelStore persists channel configs.

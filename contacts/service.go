@@ -48,6 +48,9 @@ func NewService(cfg Config) *Service {
 	return s
 }
 
+// Region is the default phone region for numbers written without +.
+func (s *Service) Region() string { return s.region }
+
 // Now is the service's clock.
 func (s *Service) Now() time.Time { return s.now() }
 

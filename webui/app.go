@@ -12,8 +12,10 @@ import (
 	"runtime/debug"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/limiter"
 
 	"github.com/switchboard-oss/switchboard/contacts"
+	"github.com/switchboard-oss/switchboard/gateway"
 )
 
 // BodyLimit is the largest request body accepted; larger ones answer 413.
@@ -22,15 +24,21 @@ const BodyLimit = 1 << 20
 // Config configures a Server.
 type Config struct {
 	Service *contacts.Service
-	Logger  *slog.Logger // nil: slog.Default()
+	// Router takes channel messages in and staff replies out.
+	Router *gateway.Router
+	// Kinds are the channel types projects may set up, by type name.
+	Kinds  map[string]contacts.ChannelKind
+	Logger *slog.Logger // nil: slog.Default()
 }
 
 // Server serves the HTTP API over a contacts.Service.
 type Server struct {
-	svc  *contacts.Service
-	log  *slog.Logger
-	app  *fiber.App
-	auth []authenticator
+	svc    *contacts.Service
+	router *gateway.Router
+	kinds  map[string]contacts.ChannelKind
+	log    *slog.Logger
+	app    *fiber.App
+	auth   []authenticator
 }
 
 // New builds a Server with every route registered.
@@ -38,7 +46,7 @@ func New(cfg Config) *Server {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	s := &Server{svc: cfg.Service, log: cfg.Logger.With("component", "webui")}
+	s := &Server{svc: cfg.Service, router: cfg.Router, kinds: cfg.Kinds, log: cfg.Logger.With("component", "webui")}
 	s.auth = []authenticator{s.bearerKey}
 	s.app = fiber.New(fiber.Config{
 		BodyLimit:             BodyLimit,
@@ -67,6 +75,11 @@ func (s *Server) Shutdown(ctx context.Context) error { return s.app.ShutdownWith
 func (s *Server) routes() {
 	s.app.Get("/healthz", s.healthz)
 
+	chat := s.app.Group("/channels/widget/:key", limiter.New(widgetLimit))
+	chat.Options("/messages", s.widgetPreflight)
+	chat.Post("/messages", s.widgetPost)
+	chat.Get("/messages", s.widgetPoll)
+
 	api := s.app.Group("/api/v1")
 	api.Get("/openapi.json", s.openAPI)
 	api.Use(s.requireAuth)
@@ -86,6 +99,14 @@ func (s *Server) routes() {
 	api.Post("/contacts/:id/notes", s.addNote)
 	api.Get("/contacts/:id/conversations", s.listConversations)
 	api.Get("/conversations/:id/messages", s.listMessages)
+	api.Post("/conversations/:id/messages", s.sendStaffMessage)
+	api.Post("/conversations/:id/handoff", s.handoff)
+	api.Post("/conversations/:id/close", s.closeConversation)
+	api.Get("/channels", s.listChannels)
+	api.Post("/channels", s.createChannel)
+	api.Get("/channels/:id", s.getChannel)
+	api.Patch("/channels/:id", s.updateChannel)
+	api.Delete("/channels/:id", s.deleteChannel)
 	api.Post("/merges/:id/undo", s.undoMerge)
 	api.Get("/saved-filters", s.listSavedFilters)
 	api.Post("/saved-filters", s.createSavedFilter)

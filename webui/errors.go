@@ -23,6 +23,7 @@ const (
 	codeValidation       = "validation_failed"
 	codeInternal         = "internal"
 	codeUnavailable      = "unavailable"
+	codeRateLimited      = "rate_limited"
 )
 
 // errorBody is the JSON shape of every error answer.
@@ -61,6 +62,7 @@ var statusCodes = map[int]string{
 	fiber.StatusRequestEntityTooLarge: codeTooLarge,
 	fiber.StatusUnprocessableEntity:   codeValidation,
 	fiber.StatusServiceUnavailable:    codeUnavailable,
+	fiber.StatusTooManyRequests:       codeRateLimited,
 }
 
 func codeFor(status int) string {

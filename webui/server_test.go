@@ -14,8 +14,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/switchboard-oss/switchboard/ai/greeting"
+	"github.com/switchboard-oss/switchboard/channels/widget"
 	"github.com/switchboard-oss/switchboard/contacts"
 	"github.com/switchboard-oss/switchboard/contacts/sqlstore"
+	"github.com/switchboard-oss/switchboard/gateway"
 )
 
 // testEnv is a real server on a free port over a migrated temp SQLite
@@ -44,7 +47,9 @@ func newEnv(t testing.TB, setup ...func(*Server)) *testEnv {
 	if err != nil || boot == nil {
 		t.Fatalf("bootstrap: %v (%v)", err, boot)
 	}
-	srv := New(Config{Service: svc, Logger: logger})
+	router := gateway.New(gateway.Config{Service: svc, Queue: db, Responder: greeting.Responder{}, Logger: logger})
+	kinds := map[string]contacts.ChannelKind{"widget": widget.Kind{}, "livechat": widget.Kind{}}
+	srv := New(Config{Service: svc, Router: router, Kinds: kinds, Logger: logger})
 	for _, f := range setup {
 		f(srv)
 	}
@@ -152,6 +157,13 @@ func (e *testEnv) doAs(key, method, path string, body any) *response {
 	if key != "" {
 		req.Header.Set("Authorization", "Bearer "+key)
 	}
+	return e.send(req)
+}
+
+// send sends a request and records its answer for the OpenAPI check.
+func (e *testEnv) send(req *http.Request) *response {
+	e.t.Helper()
+	method, path := req.Method, req.URL.Path
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		e.t.Fatalf("%s %s: %v", method, path, err)

@@ -102,6 +102,42 @@ func TestServeEndToEnd(t *testing.T) {
 			json.NewDecoder(resp.Body).Decode(&c)
 			resp.Body.Close()
 
+			// A widget visitor's message reaches a contact, and the running
+			// worker answers it.
+			req, _ = http.NewRequest("POST", base+"/api/v1/channels", strings.NewReader(`{"type": "widget"}`))
+			req.Header.Set("Authorization", "Bearer "+key[1])
+			resp, err = http.DefaultClient.Do(req)
+			if err != nil || resp.StatusCode != 201 {
+				t.Fatalf("create widget channel: %v %v", err, resp)
+			}
+			var ch struct {
+				PublicKey string `json:"public_key"`
+			}
+			json.NewDecoder(resp.Body).Decode(&ch)
+			resp.Body.Close()
+			chat := base + "/channels/widget/" + ch.PublicKey + "/messages"
+			resp, err = http.Post(chat, "application/json", strings.NewReader(`{"visitor_id": "visitor_e2e_1", "text": "hello", "name": "Eve"}`))
+			if err != nil || resp.StatusCode != 201 {
+				t.Fatalf("widget message: %v %v", err, resp)
+			}
+			resp.Body.Close()
+			for deadline := time.Now().Add(10 * time.Second); ; {
+				resp, err := http.Get(chat + "?visitor_id=visitor_e2e_1")
+				if err != nil {
+					t.Fatal(err)
+				}
+				var poll struct{ Messages []struct{ Text string } }
+				json.NewDecoder(resp.Body).Decode(&poll)
+				resp.Body.Close()
+				if len(poll.Messages) == 2 && strings.HasPrefix(poll.Messages[1].Text, "Hi Eve!") {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("no bot reply: %+v", poll)
+				}
+				time.Sleep(50 * time.Millisecond)
+			}
+
 			// A slow in-flight request still completes during shutdown.
 			slow := make(chan int, 1)
 			go func() {

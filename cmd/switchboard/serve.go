@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/switchboard-oss/switchboard/ai/greeting"
+	"github.com/switchboard-oss/switchboard/channels/widget"
 	"github.com/switchboard-oss/switchboard/contacts"
 	"github.com/switchboard-oss/switchboard/contacts/sqlstore"
 	"github.com/switchboard-oss/switchboard/gateway"
@@ -52,14 +53,15 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", *addr, err)
 	}
-	srv := webui.New(webui.Config{Service: svc, Logger: log})
+	// Only the widget and live chat have adapters so far; they deliver by
+	// polling, so the router needs no senders yet.
+	router := gateway.New(gateway.Config{Service: svc, Queue: db, Responder: greeting.Responder{}, Idle: *idle, Logger: log})
+	kinds := map[string]contacts.ChannelKind{string(contacts.ChannelWidget): widget.Kind{}, string(contacts.ChannelLivechat): widget.Kind{}}
+	srv := webui.New(webui.Config{Service: svc, Router: router, Kinds: kinds, Logger: log})
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Listen(ln) }()
 	log.Info("switchboard is listening", "addr", ln.Addr().String(), "database", db.Dialect())
 
-	// Channel adapters arrive with the gateway issue; until then the router
-	// runs the follow-ups of whatever the queue holds.
-	router := gateway.New(gateway.Config{Service: svc, Queue: db, Responder: greeting.Responder{}, Idle: *idle, Logger: log})
 	bgCtx, stopBG := context.WithCancel(context.Background())
 	bgDone := make(chan struct{})
 	go func() {

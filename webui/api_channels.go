@@ -1,0 +1,93 @@
+package webui
+
+import (
+	"encoding/json"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/switchboard-oss/switchboard/contacts"
+)
+
+// channelView is a channel as the API shows it: secrets never included.
+type channelView struct {
+	ID        int64           `json:"id"`
+	Type      string          `json:"type"`
+	Name      string          `json:"name"`
+	Config    json.RawMessage `json:"config"`
+	PublicKey *string         `json:"public_key"`
+	CreatedAt *time.Time      `json:"created_at"`
+	UpdatedAt *time.Time      `json:"updated_at"`
+}
+
+func (s *Server) channelJSON(c *contacts.ChannelConfig) channelView {
+	cfg := json.RawMessage("{}")
+	if k, ok := s.kinds[c.Type]; ok {
+		cfg = k.Redact(c.Config)
+	}
+	return channelView{ID: c.ID, Type: c.Type, Name: c.Name, Config: cfg, PublicKey: nullable(c.PublicKey),
+		CreatedAt: timeJSON(c.CreatedAt), UpdatedAt: timeJSON(c.UpdatedAt)}
+}
+
+func (s *Server) listChannels(c *fiber.Ctx) error {
+	cs, err := s.svc.ListChannels(c.UserContext(), who(c).ProjectID)
+	if err != nil {
+		return err
+	}
+	out := make([]channelView, len(cs))
+	for i := range cs {
+		out[i] = s.channelJSON(&cs[i])
+	}
+	return c.JSON(fiber.Map{"channels": out})
+}
+
+func (s *Server) createChannel(c *fiber.Ctx) error {
+	var in contacts.ChannelInput
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	ch, err := s.svc.CreateChannel(c.UserContext(), who(c).ProjectID, s.kinds, in)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(s.channelJSON(ch))
+}
+
+func (s *Server) getChannel(c *fiber.Ctx) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	ch, err := s.svc.Channel(c.UserContext(), who(c).ProjectID, id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(s.channelJSON(ch))
+}
+
+func (s *Server) updateChannel(c *fiber.Ctx) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	var in contacts.ChannelInput
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	ch, err := s.svc.UpdateChannel(c.UserContext(), who(c).ProjectID, id, s.kinds, in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(s.channelJSON(ch))
+}
+
+func (s *Server) deleteChannel(c *fiber.Ctx) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	if err := s.svc.DeleteChannel(c.UserContext(), who(c).ProjectID, id); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}

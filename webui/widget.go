@@ -1,0 +1,111 @@
+package webui
+
+import (
+	"errors"
+	"strconv"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/limiter"
+
+	"github.com/switchboard-oss/switchboard/channels/widget"
+	"github.com/switchboard-oss/switchboard/contacts"
+)
+
+// The widget's public endpoints: a visitor's browser posts messages and polls
+// for replies with the channel's public key (no API key). The WebSocket
+// transport comes with the rest of the gateway.
+
+// widgetLimit bounds one client address's requests to the public endpoints.
+var widgetLimit = limiter.Config{Max: 120, Expiration: time.Minute,
+	LimitReached: func(c *fiber.Ctx) error {
+		return &requestError{fiber.StatusTooManyRequests, "too many requests; slow down"}
+	}}
+
+// widgetChannel resolves the path's public key to a widget or live-chat
+// channel and checks the browser's Origin against its allowed origins.
+func (s *Server) widgetChannel(c *fiber.Ctx) (*contacts.ChannelConfig, contacts.Channel, error) {
+	ch, err := s.svc.ChannelByPublicKey(c.UserContext(), c.Params("key"))
+	if errors.Is(err, contacts.ErrNotFound) {
+		return nil, "", notFound("no chat channel has this key")
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	kind := contacts.Channel(ch.Type)
+	if kind != contacts.ChannelWidget && kind != contacts.ChannelLivechat {
+		return nil, "", notFound("no chat channel has this key")
+	}
+	cfg, err := widget.Parse(ch.Config)
+	if err != nil {
+		return nil, "", err
+	}
+	origin := c.Get(fiber.HeaderOrigin)
+	if !cfg.OriginAllowed(origin) {
+		return nil, "", &requestError{fiber.StatusForbidden, "this site may not use this chat channel"}
+	}
+	if origin != "" {
+		c.Set(fiber.HeaderAccessControlAllowOrigin, origin)
+		c.Set(fiber.HeaderVary, fiber.HeaderOrigin)
+	}
+	return ch, kind, nil
+}
+
+func (s *Server) widgetPreflight(c *fiber.Ctx) error {
+	if _, _, err := s.widgetChannel(c); err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderAccessControlAllowMethods, "GET, POST")
+	c.Set(fiber.HeaderAccessControlAllowHeaders, fiber.HeaderContentType)
+	c.Set(fiber.HeaderAccessControlMaxAge, "600")
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// widgetPost records a visitor's message; answered only after it is stored.
+func (s *Server) widgetPost(c *fiber.Ctx) error {
+	ch, kind, err := s.widgetChannel(c)
+	if err != nil {
+		return err
+	}
+	var m widget.Message
+	if err := decodeJSON(c, &m); err != nil {
+		return err
+	}
+	in, err := m.Inbound(ch.ProjectID, kind, s.svc.Region(), s.svc.Now())
+	if err != nil {
+		return err
+	}
+	res, err := s.router.Receive(c.UserContext(), in)
+	if err != nil {
+		return err
+	}
+	status := fiber.StatusCreated
+	if res.Duplicate {
+		status = fiber.StatusOK
+	}
+	return c.Status(status).JSON(fiber.Map{"message": messagesJSON([]contacts.Message{*res.Message})[0], "duplicate": res.Duplicate})
+}
+
+// widgetPoll lists a visitor's messages after a message id: their own and
+// the bot's and staff's replies.
+func (s *Server) widgetPoll(c *fiber.Ctx) error {
+	ch, kind, err := s.widgetChannel(c)
+	if err != nil {
+		return err
+	}
+	m := widget.Message{VisitorID: c.Query("visitor_id"), Text: "poll"}
+	if _, err := m.Inbound(ch.ProjectID, kind, s.svc.Region(), time.Time{}); err != nil {
+		return err
+	}
+	after := int64(0)
+	if a := c.Query("after"); a != "" {
+		if after, err = strconv.ParseInt(a, 10, 64); err != nil || after < 0 {
+			return contacts.Invalid("after", "must be a message id (a non-negative integer)")
+		}
+	}
+	msgs, err := s.svc.VisitorMessages(c.UserContext(), ch.ProjectID, kind, m.VisitorID, after)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"messages": messagesJSON(msgs)})
+}

@@ -1,0 +1,139 @@
+package webui
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// doOrigin sends a public widget request with a browser Origin.
+func (e *testEnv) doOrigin(origin, method, path string, body any) *response {
+	e.t.Helper()
+	var req *http.Request
+	var err error
+	if body == nil {
+		req, err = http.NewRequest(method, e.base+path, nil)
+	} else {
+		req, err = http.NewRequest(method, e.base+path, strings.NewReader(body.(string)))
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if origin != "" {
+		req.Header.Set("Origin", origin)
+	}
+	return e.send(req)
+}
+
+func (e *testEnv) drainJobs() {
+	e.t.Helper()
+	for {
+		ran, err := e.srv.router.Worker().RunOne(context.Background())
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		if !ran {
+			return
+		}
+	}
+}
+
+func TestChannelsAPI(t *testing.T) {
+	e := newEnv(t)
+	ch := e.do("POST", "/api/v1/channels", map[string]any{"type": "widget", "name": "Shop", "config": map[string]any{
+		"allowed_origins": []string{"https://shop.example.com"}, "collect": []string{"email"}}}).must(t, 201)
+	key, _ := ch.body["public_key"].(string)
+	if !strings.HasPrefix(key, "pk_") || ch.body["name"] != "Shop" {
+		t.Fatalf("created channel: %s", ch.raw)
+	}
+	id := ch.id()
+	e.do("PATCH", fmt.Sprintf("/api/v1/channels/%d", id), map[string]any{"config": map[string]any{"collect": []string{"name", "email"}}}).must(t, 200)
+	got := e.do("GET", fmt.Sprintf("/api/v1/channels/%d", id), nil).must(t, 200)
+	cfg := got.body["config"].(map[string]any)
+	if len(cfg["allowed_origins"].([]any)) != 1 || len(cfg["collect"].([]any)) != 2 {
+		t.Errorf("merged config: %s", got.raw)
+	}
+	if n := len(e.do("GET", "/api/v1/channels", nil).must(t, 200).list("channels")); n != 1 {
+		t.Errorf("%d channels listed", n)
+	}
+	e.do("POST", "/api/v1/channels", map[string]any{"type": "fax"}).mustError(t, 422, "validation_failed")
+	e.do("POST", "/api/v1/channels", map[string]any{"name": "no type"}).mustError(t, 422, "validation_failed")
+	e.do("POST", "/api/v1/channels", map[string]any{"type": "widget", "config": map[string]any{"allowed_origins": []string{"not a url"}}}).mustError(t, 422, "validation_failed")
+	e.do("PATCH", fmt.Sprintf("/api/v1/channels/%d", id), map[string]any{"type": "livechat"}).mustError(t, 422, "validation_failed")
+	_, other := e.newProject("Other")
+	e.doAs(other, "GET", fmt.Sprintf("/api/v1/channels/%d", id), nil).mustError(t, 404, "not_found")
+	e.doAs(other, "DELETE", fmt.Sprintf("/api/v1/channels/%d", id), nil).mustError(t, 404, "not_found")
+	e.do("DELETE", fmt.Sprintf("/api/v1/channels/%d", id), nil).must(t, 204)
+	e.do("GET", fmt.Sprintf("/api/v1/channels/%d", id), nil).mustError(t, 404, "not_found")
+}
+
+func TestWidgetConversationWithStaff(t *testing.T) {
+	e := newEnv(t)
+	key := e.do("POST", "/api/v1/channels", map[string]any{"type": "widget", "config": map[string]any{
+		"allowed_origins": []string{"https://shop.example.com"}}}).must(t, 201).body["public_key"].(string)
+	path := "/channels/widget/" + key + "/messages"
+	shop := "https://shop.example.com"
+	msg := `{"visitor_id": "visitor_0001", "client_message_id": "c-0000000001", "text": "Do you ship to Lisbon?", "name": "Ana Silva", "email": "ana@example.com"}`
+
+	first := e.doOrigin(shop, "POST", path, msg).must(t, 201)
+	if first.header.Get("Access-Control-Allow-Origin") != shop {
+		t.Errorf("CORS header: %v", first.header)
+	}
+	again := e.doOrigin(shop, "POST", path, msg).must(t, 200)
+	if again.body["duplicate"] != true {
+		t.Errorf("resend: %s", again.raw)
+	}
+	e.doOrigin("https://evil.example", "POST", path, msg).mustError(t, 403, "forbidden")
+	e.doOrigin(shop, "POST", "/channels/widget/pk_nope/messages", msg).mustError(t, 404, "not_found")
+	e.doOrigin(shop, "POST", path, `{"visitor_id": "x", "text": ""}`).mustError(t, 422, "validation_failed")
+	e.doOrigin(shop, "POST", path, `{"visitor_id": "visitor_0001", "text": "hi", "email": "nope"}`).mustError(t, 422, "validation_failed")
+	e.doOrigin(shop, "POST", path, `{"visitor_id": 5}`).mustError(t, 400, "bad_request")
+	if pre := e.doOrigin(shop, "OPTIONS", path, nil); pre.status != 204 || pre.header.Get("Access-Control-Allow-Methods") == "" {
+		t.Errorf("preflight: %d %v", pre.status, pre.header)
+	}
+
+	// The contact exists with the form's values, and the greeting is queued.
+	list := e.do("GET", "/api/v1/contacts?q=ana@example.com", nil).must(t, 200)
+	contacts := list.list("contacts")
+	if len(contacts) != 1 || contacts[0]["first_name"] != "Ana" || contacts[0]["channel"] != "widget" {
+		t.Fatalf("contact: %s", list.raw)
+	}
+	e.drainJobs()
+	poll := e.doOrigin(shop, "GET", path+"?visitor_id=visitor_0001", nil).must(t, 200)
+	msgs := poll.list("messages")
+	if len(msgs) != 2 || msgs[1]["sender_kind"] != "bot" || !strings.HasPrefix(msgs[1]["text"].(string), "Hi Ana!") {
+		t.Fatalf("poll: %s", poll.raw)
+	}
+	conv := int64(msgs[0]["conversation_id"].(float64))
+	last := int64(msgs[1]["id"].(float64))
+
+	// Staff take over and answer; the visitor sees it on the next poll.
+	e.do("POST", fmt.Sprintf("/api/v1/conversations/%d/handoff", conv), map[string]any{"to": "human"}).must(t, 200)
+	sent := e.do("POST", fmt.Sprintf("/api/v1/conversations/%d/messages", conv), map[string]any{"text": "Yes, in 3 days."}).must(t, 201)
+	if sent.body["do_not_contact"] != false || sent.body["message"].(map[string]any)["status"] != "stored" {
+		t.Errorf("staff message: %s", sent.raw)
+	}
+	e.doOrigin(shop, "POST", path, `{"visitor_id": "visitor_0001", "text": "great, thanks"}`).must(t, 201)
+	e.drainJobs() // the bot stays silent while staff have the conversation
+	poll = e.doOrigin(shop, "GET", fmt.Sprintf("%s?visitor_id=visitor_0001&after=%d", path, last), nil).must(t, 200)
+	msgs = poll.list("messages")
+	if len(msgs) != 2 || msgs[0]["text"] != "Yes, in 3 days." || msgs[0]["sender_kind"] != "staff" || msgs[1]["text"] != "great, thanks" {
+		t.Errorf("after staff reply: %s", poll.raw)
+	}
+	e.doOrigin(shop, "GET", path+"?visitor_id=bad", nil).mustError(t, 422, "validation_failed")
+	e.doOrigin(shop, "GET", path+"?visitor_id=visitor_0001&after=-1", nil).mustError(t, 422, "validation_failed")
+
+	e.do("POST", fmt.Sprintf("/api/v1/conversations/%d/handoff", conv), map[string]any{"to": "martians"}).mustError(t, 422, "validation_failed")
+	e.do("POST", fmt.Sprintf("/api/v1/conversations/%d/messages", conv), map[string]any{"text": " "}).mustError(t, 422, "validation_failed")
+	_, other := e.newProject("Other")
+	e.doAs(other, "POST", fmt.Sprintf("/api/v1/conversations/%d/messages", conv), map[string]any{"text": "hi"}).mustError(t, 404, "not_found")
+	e.doAs(other, "POST", fmt.Sprintf("/api/v1/conversations/%d/close", conv), nil).mustError(t, 404, "not_found")
+	closed := e.do("POST", fmt.Sprintf("/api/v1/conversations/%d/close", conv), nil).must(t, 200)
+	if closed.body["status"] != "closed" {
+		t.Errorf("close: %s", closed.raw)
+	}
+	e.do("POST", fmt.Sprintf("/api/v1/conversations/%d/close", conv), nil).mustError(t, 409, "conflict")
+}
