@@ -16,6 +16,7 @@ import (
 // Outbound is a message to send to a contact on a channel.
 type Outbound struct {
 	ProjectID      int64
+	ChannelID      int64 // the configured channel to send through (which bot, which page)
 	Channel        contacts.Channel
 	To             string // the recipient's id on the channel (Identity.ExternalID)
 	Text           string

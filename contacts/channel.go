@@ -43,6 +43,8 @@ type ChannelStore interface {
 	// GetChannel returns ErrNotFound for another project's channel.
 	GetChannel(ctx context.Context, projectID, id int64) (*ChannelConfig, error)
 	ChannelByPublicKey(ctx context.Context, key string) (*ChannelConfig, error)
+	// ChannelByID finds a channel whatever its project (webhooks name it).
+	ChannelByID(ctx context.Context, id int64) (*ChannelConfig, error)
 	ListChannels(ctx context.Context, projectID int64) ([]ChannelConfig, error)
 	UpdateChannel(ctx context.Context, c *ChannelConfig) error
 	DeleteChannel(ctx context.Context, projectID, id int64) error
@@ -167,6 +169,11 @@ func (s *Service) ChannelByPublicKey(ctx context.Context, key string) (*ChannelC
 		return nil, ErrNotFound
 	}
 	return s.store.ChannelByPublicKey(ctx, key)
+}
+
+// ChannelByID finds the channel a webhook URL names.
+func (s *Service) ChannelByID(ctx context.Context, id int64) (*ChannelConfig, error) {
+	return s.store.ChannelByID(ctx, id)
 }
 
 // ListChannels lists the project's channels.

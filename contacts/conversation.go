@@ -20,6 +20,7 @@ type Conversation struct {
 	ProjectID     int64     `json:"project_id"`
 	ContactID     int64     `json:"contact_id"`
 	Channel       Channel   `json:"channel"`
+	ChannelID     int64     `json:"channel_id"`
 	Status        string    `json:"status"`
 	Assignee      string    `json:"assignee"`
 	StartedAt     time.Time `json:"started_at"`

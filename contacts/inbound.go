@@ -12,6 +12,9 @@ import (
 // it to the contact engine.
 type Inbound struct {
 	ProjectID int64
+	// ChannelID is the configured channel (which bot, which widget) the
+	// message came through; replies leave through it. Zero when unknown.
+	ChannelID int64
 	// Channel is where the sender's identity lives (whatsapp for both
 	// WhatsApp adapters).
 	Channel    Channel

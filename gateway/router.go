@@ -174,7 +174,7 @@ func (r *Router) deliver(ctx context.Context, c *contacts.Contact, conv *contact
 	if !ok {
 		return svc.SetMessageStatus(ctx, c.ProjectID, m.ID, contacts.StatusFailed+": the contact has no "+string(conv.Channel)+" identity")
 	}
-	_, err := sender.Send(ctx, channels.Outbound{ProjectID: c.ProjectID, Channel: conv.Channel, To: to.ExternalID,
+	_, err := sender.Send(ctx, channels.Outbound{ProjectID: c.ProjectID, ChannelID: conv.ChannelID, Channel: conv.Channel, To: to.ExternalID,
 		Text: m.Text, ConversationID: conv.ID, MessageID: m.ID})
 	if err != nil {
 		status := contacts.StatusFailed + ": " + err.Error()

@@ -75,6 +75,8 @@ func (s *Server) Shutdown(ctx context.Context) error { return s.app.ShutdownWith
 func (s *Server) routes() {
 	s.app.Get("/healthz", s.healthz)
 
+	s.app.Post("/channels/telegram/:id/webhook", s.telegramWebhook)
+
 	chat := s.app.Group("/channels/widget/:key", limiter.New(widgetLimit))
 	chat.Options("/messages", s.widgetPreflight)
 	chat.Post("/messages", s.widgetPost)

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/switchboard-oss/switchboard/ai/greeting"
+	"github.com/switchboard-oss/switchboard/channels"
+	"github.com/switchboard-oss/switchboard/channels/telegram"
 	"github.com/switchboard-oss/switchboard/channels/widget"
 	"github.com/switchboard-oss/switchboard/contacts"
 	"github.com/switchboard-oss/switchboard/contacts/sqlstore"
@@ -47,8 +49,9 @@ func newEnv(t testing.TB, setup ...func(*Server)) *testEnv {
 	if err != nil || boot == nil {
 		t.Fatalf("bootstrap: %v (%v)", err, boot)
 	}
-	router := gateway.New(gateway.Config{Service: svc, Queue: db, Responder: greeting.Responder{}, Logger: logger})
-	kinds := map[string]contacts.ChannelKind{"widget": widget.Kind{}, "livechat": widget.Kind{}}
+	router := gateway.New(gateway.Config{Service: svc, Queue: db, Responder: greeting.Responder{}, Logger: logger,
+		Senders: map[contacts.Channel]channels.Sender{contacts.ChannelTelegram: telegram.NewSender(svc.ChannelByID)}})
+	kinds := map[string]contacts.ChannelKind{"widget": widget.Kind{}, "livechat": widget.Kind{}, "telegram": telegram.Kind{}}
 	srv := New(Config{Service: svc, Router: router, Kinds: kinds, Logger: logger})
 	for _, f := range setup {
 		f(srv)

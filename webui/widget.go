@@ -75,6 +75,7 @@ func (s *Server) widgetPost(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	in.ChannelID = ch.ID
 	res, err := s.router.Receive(c.UserContext(), in)
 	if err != nil {
 		return err

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/switchboard-oss/switchboard/ai/greeting"
+	"github.com/switchboard-oss/switchboard/channels"
+	"github.com/switchboard-oss/switchboard/channels/telegram"
 	"github.com/switchboard-oss/switchboard/channels/widget"
 	"github.com/switchboard-oss/switchboard/contacts"
 	"github.com/switchboard-oss/switchboard/contacts/sqlstore"
@@ -53,10 +55,15 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", *addr, err)
 	}
-	// Only the widget and live chat have adapters so far; they deliver by
-	// polling, so the router needs no senders yet.
-	router := gateway.New(gateway.Config{Service: svc, Queue: db, Responder: greeting.Responder{}, Idle: *idle, Logger: log})
-	kinds := map[string]contacts.ChannelKind{string(contacts.ChannelWidget): widget.Kind{}, string(contacts.ChannelLivechat): widget.Kind{}}
+	// The channel types this build supports. The widget and live chat
+	// deliver by polling, so only Telegram needs a sender.
+	kinds := map[string]contacts.ChannelKind{
+		string(contacts.ChannelWidget):   widget.Kind{},
+		string(contacts.ChannelLivechat): widget.Kind{},
+		string(contacts.ChannelTelegram): telegram.Kind{},
+	}
+	senders := map[contacts.Channel]channels.Sender{contacts.ChannelTelegram: telegram.NewSender(svc.ChannelByID)}
+	router := gateway.New(gateway.Config{Service: svc, Queue: db, Responder: greeting.Responder{}, Senders: senders, Idle: *idle, Logger: log})
 	srv := webui.New(webui.Config{Service: svc, Router: router, Kinds: kinds, Logger: log})
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Listen(ln) }()

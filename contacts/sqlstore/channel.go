@@ -57,6 +57,11 @@ func (db *DB) ChannelByPublicKey(ctx context.Context, key string) (*contacts.Cha
 	return db.oneChannel(ctx, `public_key = ?`, key)
 }
 
+// ChannelByID finds a channel of any project.
+func (db *DB) ChannelByID(ctx context.Context, id int64) (*contacts.ChannelConfig, error) {
+	return db.oneChannel(ctx, `id = ?`, id)
+}
+
 // ListChannels lists a project's channels in creation order.
 func (db *DB) ListChannels(ctx context.Context, projectID int64) ([]contacts.ChannelConfig, error) {
 	var rows []channelRow

@@ -11,7 +11,7 @@ import (
 	"github.com/switchboard-oss/switchboard/contacts"
 )
 
-const conversationColumns = `id, project_id, contact_id, channel, status, assignee, started_at, ended_at,
+const conversationColumns = `id, project_id, contact_id, channel, channel_id, status, assignee, started_at, ended_at,
 	last_message_at, message_count, sentiment, summary`
 
 type conversationRow struct {
@@ -19,6 +19,7 @@ type conversationRow struct {
 	ProjectID     int64         `db:"project_id"`
 	ContactID     sql.NullInt64 `db:"contact_id"`
 	Channel       string        `db:"channel"`
+	ChannelID     sql.NullInt64 `db:"channel_id"`
 	Status        string        `db:"status"`
 	Assignee      string        `db:"assignee"`
 	StartedAt     int64         `db:"started_at"`
@@ -31,7 +32,7 @@ type conversationRow struct {
 
 func (r conversationRow) toConversation() contacts.Conversation {
 	return contacts.Conversation{ID: r.ID, ProjectID: r.ProjectID, ContactID: r.ContactID.Int64,
-		Channel: contacts.Channel(r.Channel), Status: r.Status, Assignee: r.Assignee,
+		Channel: contacts.Channel(r.Channel), ChannelID: r.ChannelID.Int64, Status: r.Status, Assignee: r.Assignee,
 		StartedAt: fromMS(sql.NullInt64{Int64: r.StartedAt, Valid: true}), EndedAt: fromMS(r.EndedAt),
 		LastMessageAt: fromMS(sql.NullInt64{Int64: r.LastMessageAt, Valid: true}),
 		MessageCount:  r.MessageCount, Sentiment: r.Sentiment, Summary: r.Summary}

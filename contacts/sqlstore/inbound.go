@@ -64,11 +64,12 @@ func (db *DB) recordInbound(ctx context.Context, in contacts.Inbound, idle time.
 			return err
 		}
 		if conv == nil {
-			conv = &contacts.Conversation{ProjectID: in.ProjectID, ContactID: c.ID, Channel: in.Channel,
+			conv = &contacts.Conversation{ProjectID: in.ProjectID, ContactID: c.ID, Channel: in.Channel, ChannelID: in.ChannelID,
 				Status: contacts.ConversationOpen, Assignee: contacts.AssigneeBot, StartedAt: in.At, LastMessageAt: in.At}
-			if conv.ID, err = db.insertID(ctx, tx, `INSERT INTO conversations (project_id, contact_id, channel, status,
-				assignee, started_at, last_message_at, message_count) VALUES (?, ?, ?, ?, ?, ?, ?, 0)`, conv.ProjectID, conv.ContactID,
-				string(conv.Channel), conv.Status, conv.Assignee, msNotNull(conv.StartedAt), msNotNull(conv.LastMessageAt)); err != nil {
+			if conv.ID, err = db.insertID(ctx, tx, `INSERT INTO conversations (project_id, contact_id, channel, channel_id, status,
+				assignee, started_at, last_message_at, message_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)`, conv.ProjectID, conv.ContactID,
+				string(conv.Channel), sql.NullInt64{Int64: in.ChannelID, Valid: in.ChannelID != 0}, conv.Status, conv.Assignee,
+				msNotNull(conv.StartedAt), msNotNull(conv.LastMessageAt)); err != nil {
 				return err
 			}
 		}
@@ -163,7 +164,7 @@ func (db *DB) resolveSender(ctx context.Context, tx *sqlx.Tx, in contacts.Inboun
 func (db *DB) activeConversation(ctx context.Context, tx *sqlx.Tx, contactID int64, in contacts.Inbound, idle time.Duration) (*contacts.Conversation, error) {
 	var row conversationRow
 	err := tx.GetContext(ctx, &row, db.q(`SELECT `+conversationColumns+` FROM conversations WHERE contact_id = ? AND channel = ?
-		AND status = ? ORDER BY id DESC LIMIT 1`), contactID, string(in.Channel), contacts.ConversationOpen)
+		AND COALESCE(channel_id, 0) = ? AND status = ? ORDER BY id DESC LIMIT 1`), contactID, string(in.Channel), in.ChannelID, contacts.ConversationOpen)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}

@@ -1,0 +1,83 @@
+// Package telegram is the Telegram channel: the bot's settings, the
+// translation of Bot API updates into contacts.Inbound, and sending replies
+// through the Bot API (go-telegram-bot-api, pointed at any base URL).
+package telegram
+
+import (
+	"encoding/json"
+	"strings"
+
+	"github.com/switchboard-oss/switchboard/contacts"
+)
+
+// DefaultAPIURL is Telegram's Bot API.
+const DefaultAPIURL = "https://api.telegram.org"
+
+// Config is a Telegram channel's settings.
+type Config struct {
+	Token string `json:"token"`
+	// SecretToken is what Telegram sends back in the
+	// X-Telegram-Bot-Api-Secret-Token header of every webhook call.
+	SecretToken string `json:"secret_token"`
+	Mode        string `json:"mode"`    // webhook (default) or polling
+	APIURL      string `json:"api_url"` // base URL of the Bot API
+}
+
+// Parse decodes and validates a config.
+func Parse(raw json.RawMessage) (*Config, error) {
+	var cfg Config
+	dec := json.NewDecoder(strings.NewReader(string(raw)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&cfg); err != nil {
+		return nil, contacts.Invalid("config", "telegram settings are token, secret_token, mode and api_url: "+strings.TrimPrefix(err.Error(), "json: "))
+	}
+	v := &contacts.ValidationError{}
+	if cfg.Token = strings.TrimSpace(cfg.Token); !strings.Contains(cfg.Token, ":") || len(cfg.Token) > 200 {
+		v.Add("config.token", "is required: the bot token from @BotFather (123456:ABC...)")
+	}
+	if cfg.Mode == "" {
+		cfg.Mode = "webhook"
+	}
+	if cfg.Mode != "webhook" && cfg.Mode != "polling" {
+		v.Add("config.mode", "must be webhook or polling")
+	}
+	if cfg.Mode == "webhook" && (len(cfg.SecretToken) < 16 || len(cfg.SecretToken) > 256 || strings.ContainsFunc(cfg.SecretToken, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-')
+	})) {
+		v.Add("config.secret_token", "is required for webhooks: 16-256 letters, digits, '_' or '-'")
+	}
+	cfg.APIURL = strings.TrimRight(strings.TrimSpace(cfg.APIURL), "/")
+	if cfg.APIURL == "" {
+		cfg.APIURL = DefaultAPIURL
+	}
+	if !strings.HasPrefix(cfg.APIURL, "https://") && !strings.HasPrefix(cfg.APIURL, "http://") {
+		v.Add("config.api_url", "must be an http(s) URL")
+	}
+	return &cfg, v.Err()
+}
+
+// Kind validates Telegram settings.
+type Kind struct{}
+
+var _ contacts.ChannelKind = Kind{}
+
+// HasPublicKey: Telegram channels are addressed by id in their webhook URL.
+func (Kind) HasPublicKey() bool { return false }
+
+// Normalize checks and canonicalises a config.
+func (Kind) Normalize(raw json.RawMessage) (json.RawMessage, error) {
+	cfg, err := Parse(raw)
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(cfg)
+}
+
+// Redact hides the token and the secret: the API says only whether they are set.
+func (Kind) Redact(raw json.RawMessage) json.RawMessage {
+	var cfg Config
+	_ = json.Unmarshal(raw, &cfg)
+	out, _ := json.Marshal(map[string]any{"token_set": cfg.Token != "", "secret_token_set": cfg.SecretToken != "",
+		"mode": cfg.Mode, "api_url": cfg.APIURL})
+	return out
+}

@@ -1,0 +1,67 @@
+// Package telegramtest is a fake Telegram Bot API for tests: a local
+// httptest server answering getMe and sendMessage in the documented wire
+// format, recording what it was sent.
+package telegramtest
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// FakeBotAPI speaks the Bot API's wire format for getMe and sendMessage.
+type FakeBotAPI struct {
+	*httptest.Server
+	mu        sync.Mutex
+	Sent      []map[string]string // sendMessage form values
+	FailNext  int                 // answer 429 with retry_after to this many sends
+	RetryFor  int
+	TokenSeen string
+}
+
+// NewFakeBotAPI starts a fake Bot API, closed when the test ends.
+func NewFakeBotAPI(t testing.TB) *FakeBotAPI {
+	f := &FakeBotAPI{RetryFor: 3}
+	f.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.ParseForm()
+		parts := strings.Split(strings.TrimPrefix(r.URL.Path, "/bot"), "/")
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		f.TokenSeen = parts[0]
+		w.Header().Set("Content-Type", "application/json")
+		switch parts[len(parts)-1] {
+		case "getMe":
+			w.Write([]byte(`{"ok":true,"result":{"id":999,"is_bot":true,"first_name":"Shop Bot","username":"shop_bot"}}`))
+		case "sendMessage":
+			if f.FailNext > 0 {
+				f.FailNext--
+				w.WriteHeader(http.StatusTooManyRequests)
+				json.NewEncoder(w).Encode(map[string]any{"ok": false, "error_code": 429, "description": "Too Many Requests: retry after 3",
+					"parameters": map[string]any{"retry_after": f.RetryFor}})
+				return
+			}
+			vals := map[string]string{}
+			for k := range r.PostForm {
+				vals[k] = r.PostForm.Get(k)
+			}
+			f.Sent = append(f.Sent, vals)
+			json.NewEncoder(w).Encode(map[string]any{"ok": true, "result": map[string]any{"message_id": 500 + len(f.Sent),
+				"date": 1767000200, "chat": map[string]any{"id": 111222333, "type": "private"}, "text": vals["text"]}})
+		default:
+			w.WriteHeader(http.StatusNotFound)
+			w.Write([]byte(`{"ok":false,"error_code":404,"description":"Not Found"}`))
+		}
+	}))
+	t.Cleanup(f.Close)
+	return f
+}
+
+// Sends returns the sendMessage calls so far.
+func (f *FakeBotAPI) Sends() []map[string]string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]map[string]string(nil), f.Sent...)
+}

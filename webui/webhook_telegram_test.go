@@ -1,0 +1,61 @@
+package webui
+
+import (
+	"fmt"
+	"net/http"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/switchboard-oss/switchboard/channels/telegram/telegramtest"
+)
+
+func (e *testEnv) telegramPost(channelID int64, secret, body string) *response {
+	e.t.Helper()
+	req, err := http.NewRequest("POST", fmt.Sprintf("%s/channels/telegram/%d/webhook", e.base, channelID), strings.NewReader(body))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if secret != "" {
+		req.Header.Set("X-Telegram-Bot-Api-Secret-Token", secret)
+	}
+	return e.send(req)
+}
+
+func TestTelegramWebhook(t *testing.T) {
+	api := telegramtest.NewFakeBotAPI(t)
+	e := newEnv(t)
+	const secret = "hook-secret-0123456789"
+	ch := e.do("POST", "/api/v1/channels", map[string]any{"type": "telegram", "name": "Shop bot", "config": map[string]any{
+		"token": "123:abc", "secret_token": secret, "api_url": api.URL}}).must(t, 201)
+	if strings.Contains(string(ch.raw), "123:abc") || strings.Contains(string(ch.raw), secret) {
+		t.Fatalf("secrets returned: %s", ch.raw)
+	}
+	id := ch.id()
+	update, _ := os.ReadFile("../channels/telegram/testdata/text.json")
+
+	e.telegramPost(id, "", string(update)).mustError(t, 401, "unauthorized")
+	e.telegramPost(id, "wrong-secret-000000000", string(update)).mustError(t, 401, "unauthorized")
+	e.telegramPost(id+100, secret, string(update)).mustError(t, 404, "not_found")
+	e.telegramPost(id, secret, `{"update_id": `).mustError(t, 400, "bad_request")
+	e.telegramPost(id, secret, string(update)).must(t, 200)
+	e.telegramPost(id, secret, string(update)).must(t, 200) // Telegram redelivers
+	group, _ := os.ReadFile("../channels/telegram/testdata/group.json")
+	e.telegramPost(id, secret, string(group)).must(t, 200)
+
+	list := e.do("GET", "/api/v1/contacts?channel=telegram", nil).must(t, 200)
+	cs := list.list("contacts")
+	if len(cs) != 1 || cs[0]["first_name"] != "Ana" || cs[0]["telegram_id"] != "111222333" {
+		t.Fatalf("contacts: %s", list.raw)
+	}
+	convs := e.do("GET", fmt.Sprintf("/api/v1/contacts/%d/conversations", int64(cs[0]["id"].(float64))), nil).must(t, 200).list("conversations")
+	if len(convs) != 1 || convs[0]["message_count"].(float64) != 1 {
+		t.Errorf("conversations: %v", convs)
+	}
+	e.drainJobs()
+	sent := api.Sends()
+	if len(sent) != 1 || sent[0]["chat_id"] != "111222333" || !strings.HasPrefix(sent[0]["text"], "Hi Ana!") {
+		t.Errorf("Bot API got %v", sent)
+	}
+}
