@@ -24,9 +24,10 @@ type Config struct {
 	Service   *contacts.Service
 	Queue     contacts.Queue
 	Responder ai.Responder
-	// Senders deliver on channels that push; a channel without one (the
-	// widget polls) keeps outbound messages stored for the visitor to fetch.
-	Senders map[contacts.Channel]channels.Sender
+	// Senders deliver by channel type (telegram, messenger,
+	// whatsapp-cloud...); a type without one (the widget polls) keeps
+	// outbound messages stored for the visitor to fetch.
+	Senders map[string]channels.Sender
 	// Idle closes a conversation after this much silence (default 30 min).
 	Idle   time.Duration
 	Clock  func() time.Time
@@ -166,7 +167,15 @@ func (r *Router) send(ctx context.Context, c *contacts.Contact, conv *contacts.C
 // permanent one is recorded on the message only.
 func (r *Router) deliver(ctx context.Context, c *contacts.Contact, conv *contacts.Conversation, m *contacts.Message) error {
 	svc := r.cfg.Service
-	sender, ok := r.cfg.Senders[conv.Channel]
+	kind := string(conv.Channel)
+	if conv.ChannelID != 0 {
+		// Two types can share an identity channel (whatsapp and
+		// whatsapp-cloud): the conversation's channel instance decides.
+		if ch, err := svc.ChannelByID(ctx, conv.ChannelID); err == nil {
+			kind = ch.Type
+		}
+	}
+	sender, ok := r.cfg.Senders[kind]
 	if !ok {
 		return svc.SetMessageStatus(ctx, c.ProjectID, m.ID, contacts.StatusStored)
 	}

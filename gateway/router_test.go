@@ -73,7 +73,7 @@ func eachStore(t *testing.T, fn func(t *testing.T, e *env)) {
 			}
 			e.project = p.ID
 			e.router = New(Config{Service: e.svc, Queue: db, Responder: greeting.Responder{}, Clock: clock, Logger: quiet,
-				Senders: map[contacts.Channel]channels.Sender{contacts.ChannelTelegram: e.sender}})
+				Senders: map[string]channels.Sender{string(contacts.ChannelTelegram): e.sender}})
 			fn(t, e)
 		})
 	}
@@ -186,7 +186,7 @@ func TestQueuedFollowUpSurvivesARestart(t *testing.T) {
 		e.receive(t, "505", "505:1", "hi") // acknowledged; no worker ran
 		// A new router over the same database, as after a crash and restart.
 		restarted := New(Config{Service: e.svc, Queue: e.db, Responder: greeting.Responder{}, Clock: func() time.Time { return e.now }, Logger: quiet,
-			Senders: map[contacts.Channel]channels.Sender{contacts.ChannelTelegram: e.sender}})
+			Senders: map[string]channels.Sender{string(contacts.ChannelTelegram): e.sender}})
 		if ran, err := restarted.Worker().RunOne(context.Background()); !ran || err != nil {
 			t.Fatalf("restarted worker: ran=%v err=%v", ran, err)
 		}

@@ -50,7 +50,7 @@ func newEnv(t testing.TB, setup ...func(*Server)) *testEnv {
 		t.Fatalf("bootstrap: %v (%v)", err, boot)
 	}
 	router := gateway.New(gateway.Config{Service: svc, Queue: db, Responder: greeting.Responder{}, Logger: logger,
-		Senders: map[contacts.Channel]channels.Sender{contacts.ChannelTelegram: telegram.NewSender(svc.ChannelByID)}})
+		Senders: map[string]channels.Sender{string(contacts.ChannelTelegram): telegram.NewSender(svc.ChannelByID)}})
 	kinds := map[string]contacts.ChannelKind{"widget": widget.Kind{}, "livechat": widget.Kind{}, "telegram": telegram.Kind{}}
 	srv := New(Config{Service: svc, Router: router, Kinds: kinds, Logger: logger})
 	for _, f := range setup {

@@ -62,7 +62,7 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 		string(contacts.ChannelLivechat): widget.Kind{},
 		string(contacts.ChannelTelegram): telegram.Kind{},
 	}
-	senders := map[contacts.Channel]channels.Sender{contacts.ChannelTelegram: telegram.NewSender(svc.ChannelByID)}
+	senders := map[string]channels.Sender{string(contacts.ChannelTelegram): telegram.NewSender(svc.ChannelByID)}
 	router := gateway.New(gateway.Config{Service: svc, Queue: db, Responder: greeting.Responder{}, Senders: senders, Idle: *idle, Logger: log})
 	srv := webui.New(webui.Config{Service: svc, Router: router, Kinds: kinds, Logger: log})
 	serveErr := make(chan error, 1)
