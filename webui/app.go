@@ -76,6 +76,10 @@ func (s *Server) routes() {
 	s.app.Get("/healthz", s.healthz)
 
 	s.app.Post("/channels/telegram/:id/webhook", s.telegramWebhook)
+	s.app.Get("/channels/messenger/:id/webhook", s.metaVerify(messengerHook))
+	s.app.Post("/channels/messenger/:id/webhook", s.metaWebhook(messengerHook))
+	s.app.Get("/channels/whatsapp-cloud/:id/webhook", s.metaVerify(whatsappCloudHook))
+	s.app.Post("/channels/whatsapp-cloud/:id/webhook", s.metaWebhook(whatsappCloudHook))
 
 	chat := s.app.Group("/channels/widget/:key", limiter.New(widgetLimit))
 	chat.Options("/messages", s.widgetPreflight)

@@ -16,7 +16,9 @@ import (
 
 	"github.com/switchboard-oss/switchboard/ai/greeting"
 	"github.com/switchboard-oss/switchboard/channels"
+	"github.com/switchboard-oss/switchboard/channels/messenger"
 	"github.com/switchboard-oss/switchboard/channels/telegram"
+	"github.com/switchboard-oss/switchboard/channels/whatsappcloud"
 	"github.com/switchboard-oss/switchboard/channels/widget"
 	"github.com/switchboard-oss/switchboard/contacts"
 	"github.com/switchboard-oss/switchboard/contacts/sqlstore"
@@ -50,8 +52,10 @@ func newEnv(t testing.TB, setup ...func(*Server)) *testEnv {
 		t.Fatalf("bootstrap: %v (%v)", err, boot)
 	}
 	router := gateway.New(gateway.Config{Service: svc, Queue: db, Responder: greeting.Responder{}, Logger: logger,
-		Senders: map[string]channels.Sender{string(contacts.ChannelTelegram): telegram.NewSender(svc.ChannelByID)}})
-	kinds := map[string]contacts.ChannelKind{"widget": widget.Kind{}, "livechat": widget.Kind{}, "telegram": telegram.Kind{}}
+		Senders: map[string]channels.Sender{string(contacts.ChannelTelegram): telegram.NewSender(svc.ChannelByID),
+			"messenger": messenger.NewSender(svc.ChannelByID), whatsappcloud.Type: whatsappcloud.NewSender(svc.ChannelByID)}})
+	kinds := map[string]contacts.ChannelKind{"widget": widget.Kind{}, "livechat": widget.Kind{}, "telegram": telegram.Kind{},
+		"messenger": messenger.Kind{}, whatsappcloud.Type: whatsappcloud.Kind{}}
 	srv := New(Config{Service: svc, Router: router, Kinds: kinds, Logger: logger})
 	for _, f := range setup {
 		f(srv)

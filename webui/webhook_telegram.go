@@ -1,8 +1,6 @@
 package webui
 
 import (
-	"errors"
-
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/switchboard-oss/switchboard/channels/telegram"
@@ -13,14 +11,7 @@ import (
 // 200, so the answer comes only after the message is committed, and a
 // redelivered update changes nothing.
 func (s *Server) telegramWebhook(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	ch, err := s.svc.ChannelByID(c.UserContext(), id)
-	if errors.Is(err, contacts.ErrNotFound) || err == nil && ch.Type != string(contacts.ChannelTelegram) {
-		return notFound("no Telegram channel has this id")
-	}
+	ch, err := s.webhookChannel(c, string(contacts.ChannelTelegram))
 	if err != nil {
 		return err
 	}

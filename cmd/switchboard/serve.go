@@ -11,7 +11,9 @@ import (
 
 	"github.com/switchboard-oss/switchboard/ai/greeting"
 	"github.com/switchboard-oss/switchboard/channels"
+	"github.com/switchboard-oss/switchboard/channels/messenger"
 	"github.com/switchboard-oss/switchboard/channels/telegram"
+	"github.com/switchboard-oss/switchboard/channels/whatsappcloud"
 	"github.com/switchboard-oss/switchboard/channels/widget"
 	"github.com/switchboard-oss/switchboard/contacts"
 	"github.com/switchboard-oss/switchboard/contacts/sqlstore"
@@ -55,14 +57,20 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", *addr, err)
 	}
-	// The channel types this build supports. The widget and live chat
-	// deliver by polling, so only Telegram needs a sender.
+	// The channel types this build supports, and the senders of those that
+	// push replies (the widget and live chat deliver by polling).
 	kinds := map[string]contacts.ChannelKind{
-		string(contacts.ChannelWidget):   widget.Kind{},
-		string(contacts.ChannelLivechat): widget.Kind{},
-		string(contacts.ChannelTelegram): telegram.Kind{},
+		string(contacts.ChannelWidget):    widget.Kind{},
+		string(contacts.ChannelLivechat):  widget.Kind{},
+		string(contacts.ChannelTelegram):  telegram.Kind{},
+		string(contacts.ChannelMessenger): messenger.Kind{},
+		whatsappcloud.Type:                whatsappcloud.Kind{},
 	}
-	senders := map[string]channels.Sender{string(contacts.ChannelTelegram): telegram.NewSender(svc.ChannelByID)}
+	senders := map[string]channels.Sender{
+		string(contacts.ChannelTelegram):  telegram.NewSender(svc.ChannelByID),
+		string(contacts.ChannelMessenger): messenger.NewSender(svc.ChannelByID),
+		whatsappcloud.Type:                whatsappcloud.NewSender(svc.ChannelByID),
+	}
 	router := gateway.New(gateway.Config{Service: svc, Queue: db, Responder: greeting.Responder{}, Senders: senders, Idle: *idle, Logger: log})
 	srv := webui.New(webui.Config{Service: svc, Router: router, Kinds: kinds, Logger: log})
 	serveErr := make(chan error, 1)
