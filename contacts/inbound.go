@@ -98,7 +98,7 @@ func (in *Inbound) validate(region string) error {
 	h := &in.Hints
 	h.Email, _ = NormalizeEmail(h.Email)
 	h.Phone, _ = NormalizePhone(h.Phone, region)
-	in.VerifiedPhone, _ = NormalizePhone(in.VerifiedPhone, region)
+	in.VerifiedPhone = normalizeVerifiedPhone(in.VerifiedPhone, region)
 	for _, f := range []*string{&h.FirstName, &h.LastName, &h.Country, &h.Region, &h.City} {
 		if s, err := cleanText("hint", *f, maxNameLen, false); err == nil {
 			*f = s

@@ -1,6 +1,7 @@
 package contacts
 
 import (
+	"fmt"
 	"testing"
 	"time"
 )
@@ -93,5 +94,24 @@ func TestDisplayName(t *testing.T) {
 		if got := tc.c.Name(); got != tc.want {
 			t.Errorf("Name() = %q, want %q", got, tc.want)
 		}
+	}
+}
+
+func TestPhoneVariants(t *testing.T) {
+	cases := map[string][]string{
+		"+5511912345678": {"+5511912345678", "+551112345678"},
+		"+551187654321":  {"+551187654321", "+5511987654321"},
+		"+551132345678":  {"+551132345678"}, // a landline has no ninth digit
+		"+5491123456789": {"+5491123456789", "+541123456789"},
+		"+541123456789":  {"+541123456789", "+5491123456789"},
+		"+14155550123":   {"+14155550123"},
+	}
+	for in, want := range cases {
+		if got := PhoneVariants(in); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("PhoneVariants(%s) = %v, want %v", in, got, want)
+		}
+	}
+	if got := normalizeVerifiedPhone("+551187654321", "US"); got != "+551187654321" && got != "+5511987654321" {
+		t.Errorf("normalizeVerifiedPhone: %q", got)
 	}
 }

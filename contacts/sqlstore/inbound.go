@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -145,9 +146,14 @@ func (db *DB) resolveSender(ctx context.Context, tx *sqlx.Tx, in contacts.Inboun
 	err := tx.GetContext(ctx, &id, db.q(`SELECT contact_id FROM identities WHERE project_id = ? AND channel = ? AND external_id = ?`),
 		in.ProjectID, string(in.Channel), in.ExternalID)
 	if errors.Is(err, sql.ErrNoRows) && in.VerifiedPhone != "" {
-		err = tx.GetContext(ctx, &id, db.q(`SELECT c.id FROM contacts c WHERE c.project_id = ? AND c.phone = ?
-			AND NOT EXISTS (SELECT 1 FROM identities i WHERE i.contact_id = c.id AND i.channel = ?)`),
-			in.ProjectID, in.VerifiedPhone, string(in.Channel))
+		variants := contacts.PhoneVariants(in.VerifiedPhone)
+		args := []any{in.ProjectID}
+		for _, v := range variants {
+			args = append(args, v)
+		}
+		err = tx.GetContext(ctx, &id, db.q(`SELECT c.id FROM contacts c WHERE c.project_id = ? AND c.phone IN (?`+
+			strings.Repeat(", ?", len(variants)-1)+`) AND NOT EXISTS (SELECT 1 FROM identities i WHERE i.contact_id = c.id
+			AND i.channel = ?) ORDER BY c.id LIMIT 1`), append(args, string(in.Channel))...)
 	}
 	switch {
 	case errors.Is(err, sql.ErrNoRows):

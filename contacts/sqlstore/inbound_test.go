@@ -184,3 +184,16 @@ func TestInboundRejectsBadInput(t *testing.T) {
 		}
 	}
 }
+
+func TestInboundWhatsAppNinthDigit(t *testing.T) {
+	eachStore(t, func(t *testing.T, db *DB) {
+		f := newFixture(t, db)
+		known := f.create(t, contacts.ContactInput{Name: str("Caio"), Phone: str("+55 11 98765-4321")})
+		// WhatsApp reports this Brazilian mobile without its ninth digit.
+		res := f.inbound(t, contacts.Inbound{Channel: contacts.ChannelWhatsApp, ExternalID: "551187654321", VerifiedPhone: "+551187654321",
+			ChannelMessageID: "wamid.9", Text: "oi"})
+		if res.NewContact || res.Contact.ID != known.ID {
+			t.Errorf("ninth-digit variant made a second contact: %+v", res.Contact)
+		}
+	})
+}
