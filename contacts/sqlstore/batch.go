@@ -6,35 +6,32 @@ import (
 	"sync"
 
 	"github.com/jmoiron/sqlx"
-
-	"github.com/switchboard-oss/switchboard/contacts"
 )
 
 // SQLite has one writer, and each commit costs a WAL append plus a new FTS
-// segment. Concurrent creates are therefore grouped: one goroutine takes
-// whatever creates are waiting, writes each inside its own savepoint (so one
-// failing row fails alone) and commits them together. Every caller gets its
-// answer only after the commit that holds its row, so durability per request
-// is unchanged.
+// segment. Concurrent small writes (contact creates, inbound messages) are
+// therefore grouped: one goroutine takes whatever writes are waiting, runs
+// each inside its own savepoint (so one failing write fails alone) and
+// commits them together. Every caller gets its answer only after the commit
+// that holds its write, so durability per request is unchanged.
 
-const maxCreateBatch = 256
+const maxBatch = 256
 
-type createReq struct {
-	ctx   context.Context
-	c     *contacts.Contact
-	audit contacts.AuditEntry
-	done  chan error
+type batchReq struct {
+	ctx  context.Context
+	fn   func(tx *sqlx.Tx) error
+	done chan error
 }
 
-type createBatcher struct {
-	reqs     chan *createReq
+type batcher struct {
+	reqs     chan *batchReq
 	stop     chan struct{}
 	done     chan struct{}
 	stopOnce sync.Once
 }
 
 func (db *DB) startBatcher() {
-	db.batch = &createBatcher{reqs: make(chan *createReq), stop: make(chan struct{}), done: make(chan struct{})}
+	db.batch = &batcher{reqs: make(chan *batchReq), stop: make(chan struct{}), done: make(chan struct{})}
 	go db.runBatcher()
 }
 
@@ -45,9 +42,14 @@ func (db *DB) stopBatcher() {
 	}
 }
 
-// createBatched hands a create to the batcher and waits for its commit.
-func (db *DB) createBatched(ctx context.Context, c *contacts.Contact, audit contacts.AuditEntry) error {
-	r := &createReq{ctx: ctx, c: c, audit: audit, done: make(chan error, 1)}
+// inBatch runs fn in a write transaction: on SQLite grouped with other
+// waiting writes (fn then runs inside a savepoint of a shared transaction),
+// elsewhere in a transaction of its own. fn must not commit or roll back.
+func (db *DB) inBatch(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
+	if db.batch == nil {
+		return db.inTx(ctx, fn)
+	}
+	r := &batchReq{ctx: ctx, fn: fn, done: make(chan error, 1)}
 	select {
 	case db.batch.reqs <- r:
 	case <-ctx.Done():
@@ -61,15 +63,15 @@ func (db *DB) createBatched(ctx context.Context, c *contacts.Contact, audit cont
 func (db *DB) runBatcher() {
 	defer close(db.batch.done)
 	for {
-		var first *createReq
+		var first *batchReq
 		select {
 		case first = <-db.batch.reqs:
 		case <-db.batch.stop:
 			return
 		}
-		batch := []*createReq{first}
+		batch := []*batchReq{first}
 	drain:
-		for len(batch) < maxCreateBatch {
+		for len(batch) < maxBatch {
 			select {
 			case r := <-db.batch.reqs:
 				batch = append(batch, r)
@@ -81,30 +83,23 @@ func (db *DB) runBatcher() {
 	}
 }
 
-func (db *DB) writeBatch(batch []*createReq) {
+func (db *DB) writeBatch(batch []*batchReq) {
 	errs := make([]error, len(batch))
-	ctx := context.Background()
-	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
+	err := db.inTx(context.Background(), func(tx *sqlx.Tx) error {
 		for i, r := range batch {
 			if r.ctx.Err() != nil {
 				errs[i] = r.ctx.Err()
 				continue
 			}
-			if _, err := tx.ExecContext(ctx, `SAVEPOINT create_contact`); err != nil {
+			if _, err := tx.Exec(`SAVEPOINT batched_write`); err != nil {
 				return err
 			}
-			errs[i] = db.insertContact(ctx, tx, r.c, false)
-			if errs[i] == nil {
-				r.audit.ContactID = r.c.ID
-				errs[i] = db.appendAudit(ctx, tx, r.audit)
-			}
-			if errs[i] != nil {
-				r.c.ID = 0
-				if _, err := tx.ExecContext(ctx, `ROLLBACK TO create_contact`); err != nil {
+			if errs[i] = r.fn(tx); errs[i] != nil {
+				if _, err := tx.Exec(`ROLLBACK TO batched_write`); err != nil {
 					return err
 				}
 			}
-			if _, err := tx.ExecContext(ctx, `RELEASE create_contact`); err != nil {
+			if _, err := tx.Exec(`RELEASE batched_write`); err != nil {
 				return err
 			}
 		}
@@ -112,10 +107,9 @@ func (db *DB) writeBatch(batch []*createReq) {
 	})
 	for i, r := range batch {
 		if err != nil {
-			r.c.ID = 0
 			r.done <- err
-			continue
+		} else {
+			r.done <- errs[i]
 		}
-		r.done <- db.duplicate(r.ctx, r.c, errs[i])
 	}
 }

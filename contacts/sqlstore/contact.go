@@ -184,16 +184,16 @@ func (r identityRow) toIdentity() contacts.Identity {
 
 // CreateContact inserts a contact with its identities, tags and search text.
 func (db *DB) CreateContact(ctx context.Context, c *contacts.Contact, audit contacts.AuditEntry) error {
-	if db.batch != nil {
-		return db.createBatched(ctx, c, audit)
-	}
-	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
+	err := db.inBatch(ctx, func(tx *sqlx.Tx) error {
 		if err := db.insertContact(ctx, tx, c, false); err != nil {
 			return err
 		}
 		audit.ContactID = c.ID
 		return db.appendAudit(ctx, tx, audit)
 	})
+	if err != nil {
+		c.ID = 0
+	}
 	return db.duplicate(ctx, c, err)
 }
 

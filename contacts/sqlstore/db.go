@@ -38,8 +38,8 @@ type DB struct {
 	dialect dialect
 	stmts   sync.Map // query -> *sqlx.Stmt on the reader pool
 	bulk    bulkState
-	batch   *createBatcher // SQLite only: groups concurrent creates into one commit
-	pages   pageCache      // totals and seek anchors of large list results
+	batch   *batcher  // SQLite only: groups concurrent small writes into one commit
+	pages   pageCache // totals and seek anchors of large list results
 }
 
 var _ contacts.Store = (*DB)(nil)

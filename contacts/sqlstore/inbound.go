@@ -32,7 +32,8 @@ func (db *DB) RecordInbound(ctx context.Context, in contacts.Inbound, idle time.
 
 func (db *DB) recordInbound(ctx context.Context, in contacts.Inbound, idle time.Duration, apply contacts.InboundApply) (*contacts.InboundResult, error) {
 	res := &contacts.InboundResult{}
-	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
+	err := db.inBatch(ctx, func(tx *sqlx.Tx) error {
+		*res = contacts.InboundResult{} // a savepoint rolled back leaves nothing behind
 		if done, err := db.findStoredInbound(ctx, tx, in, res); done || err != nil {
 			return err
 		}
