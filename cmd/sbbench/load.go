@@ -27,6 +27,7 @@ func load(ctx context.Context, args []string) error {
 	dur := fs.Duration("d", 10*time.Second, "duration")
 	ids := fs.Int("ids", 1_000_000, "range of {id}")
 	seq0 := fs.Int("seq", 0, "first {n}")
+	header := fs.String("header", "", "an extra request header, Name: value")
 	fs.Parse(args)
 
 	client := &fasthttp.Client{MaxConnsPerHost: *conc, ReadTimeout: 10 * time.Second, WriteTimeout: 10 * time.Second}
@@ -62,6 +63,9 @@ func load(ctx context.Context, args []string) error {
 				req.Header.SetMethod(*method)
 				if *key != "" {
 					req.Header.Set("Authorization", "Bearer "+*key)
+				}
+				if name, value, ok := strings.Cut(*header, ":"); ok {
+					req.Header.Set(strings.TrimSpace(name), strings.TrimSpace(value))
 				}
 				if *body != "" {
 					req.Header.SetContentType("application/json")

@@ -25,6 +25,7 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	fs, common := newFlags("serve", c.stderr)
 	addr := fs.String("addr", envOr("SWITCHBOARD_ADDR", ":8080"), "listen address (env SWITCHBOARD_ADDR)")
 	grace := fs.Duration("shutdown-timeout", 15*time.Second, "how long in-flight requests may take to finish on shutdown")
+	workers := fs.Int("workers", 1, "job workers answering messages (0 leaves jobs queued, e.g. while measuring ingest)")
 	idle := fs.Duration("conversation-idle", common.envDuration("SWITCHBOARD_CONVERSATION_IDLE", contacts.DefaultConversationIdle),
 		"close a conversation after this much silence (env SWITCHBOARD_CONVERSATION_IDLE)")
 	if err := fs.Parse(args); err != nil {
@@ -82,8 +83,10 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	go func() {
 		defer close(bgDone)
 		var wg sync.WaitGroup
-		wg.Add(1)
-		go func() { defer wg.Done(); router.Run(bgCtx) }()
+		for range *workers {
+			wg.Add(1)
+			go func() { defer wg.Done(); router.Run(bgCtx) }()
+		}
 		runScheduler(bgCtx, svc, db, log)
 		wg.Wait()
 	}()

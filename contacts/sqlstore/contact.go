@@ -274,6 +274,19 @@ func (db *DB) getContact(ctx context.Context, q sqlx.QueryerContext, projectID, 
 		}
 		return contactWith(&row, ids)
 	}
+	if tx, ok := q.(*sqlx.Tx); ok {
+		if err := db.txGet(ctx, tx, &row, getContactSQL+suffix, projectID, id); err != nil {
+			return nil, db.mapErr(err)
+		}
+		st, err := db.prep(ctx, tx, identitiesOfSQL)
+		if err != nil {
+			return nil, err
+		}
+		if err := st.SelectContext(ctx, &ids, id); err != nil {
+			return nil, err
+		}
+		return contactWith(&row, ids)
+	}
 	if err := sqlx.GetContext(ctx, q, &row, db.q(getContactSQL+suffix), projectID, id); err != nil {
 		return nil, db.mapErr(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"reflect"
 	"strings"
 	"time"
 
@@ -48,6 +49,10 @@ func (db *DB) recordInbound(ctx context.Context, in contacts.Inbound, idle time.
 				return err
 			}
 		}
+		var before *contacts.Contact
+		if !res.NewContact {
+			before = c.Clone()
+		}
 		taken := func(field, value string) bool {
 			var id int64
 			err := tx.GetContext(ctx, &id, db.q(`SELECT id FROM contacts WHERE project_id = ? AND `+field+` = ?`), in.ProjectID, value)
@@ -60,6 +65,15 @@ func (db *DB) recordInbound(ctx context.Context, in contacts.Inbound, idle time.
 			}
 			audit := contacts.NewAudit(in.ProjectID, channelActor, contacts.AuditContactCreate, c.ID, nil, c, in.At)
 			if err := db.appendAudit(ctx, tx, audit); err != nil {
+				return err
+			}
+		} else if onlyActivityChanged(before, c) {
+			// The usual message from a known sender: no profile change, so
+			// no rewrite of identities, tags and search text.
+			if err := db.txExec(ctx, tx, `UPDATE contacts SET last_seen_at = ?, last_inbound_at = ?, updated_at = ?,
+				conversation_count = ?, lead_status = ?, lead_score = ?, lead_refresh_at = ? WHERE id = ?`,
+				ms(c.LastSeenAt), ms(c.LastInboundAt), msNotNull(c.UpdatedAt), c.ConversationCount, string(c.LeadStatus),
+				string(c.LeadScore), msNotNull(c.LeadRefreshAt), c.ID); err != nil {
 				return err
 			}
 		} else if err := db.saveContact(ctx, tx, c); err != nil {
@@ -91,8 +105,8 @@ func (db *DB) recordInbound(ctx context.Context, in contacts.Inbound, idle time.
 			conv.LastMessageAt = in.At
 		}
 		conv.MessageCount++
-		if _, err := tx.ExecContext(ctx, db.q(`UPDATE conversations SET message_count = message_count + 1,
-			last_message_at = ? WHERE id = ?`), msNotNull(conv.LastMessageAt), conv.ID); err != nil {
+		if err := db.txExec(ctx, tx, `UPDATE conversations SET message_count = message_count + 1,
+			last_message_at = ? WHERE id = ?`, msNotNull(conv.LastMessageAt), conv.ID); err != nil {
 			return err
 		}
 		res.Contact, res.Conversation, res.Message = c, conv, m
@@ -113,8 +127,8 @@ func (db *DB) recordInbound(ctx context.Context, in contacts.Inbound, idle time.
 // findStoredInbound fills res from the stored copy of a redelivered message.
 func (db *DB) findStoredInbound(ctx context.Context, tx *sqlx.Tx, in contacts.Inbound, res *contacts.InboundResult) (bool, error) {
 	var row messageRow
-	err := tx.GetContext(ctx, &row, db.q(`SELECT id, conversation_id, direction, sender_kind, text, attachments, channel,
-		channel_message_id, status, created_at FROM messages WHERE project_id = ? AND channel = ? AND channel_message_id = ?`),
+	err := db.txGet(ctx, tx, &row, `SELECT id, conversation_id, direction, sender_kind, text, attachments, channel,
+		channel_message_id, status, created_at FROM messages WHERE project_id = ? AND channel = ? AND channel_message_id = ?`,
 		in.ProjectID, string(in.Channel), in.ChannelMessageID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
@@ -144,7 +158,7 @@ func (db *DB) findStoredInbound(ctx context.Context, tx *sqlx.Tx, in contacts.In
 // channel), or returns a new unsaved contact.
 func (db *DB) resolveSender(ctx context.Context, tx *sqlx.Tx, in contacts.Inbound) (*contacts.Contact, error) {
 	var id int64
-	err := tx.GetContext(ctx, &id, db.q(`SELECT contact_id FROM identities WHERE project_id = ? AND channel = ? AND external_id = ?`),
+	err := db.txGet(ctx, tx, &id, `SELECT contact_id FROM identities WHERE project_id = ? AND channel = ? AND external_id = ?`,
 		in.ProjectID, string(in.Channel), in.ExternalID)
 	if errors.Is(err, sql.ErrNoRows) && in.VerifiedPhone != "" {
 		variants := contacts.PhoneVariants(in.VerifiedPhone)
@@ -170,8 +184,8 @@ func (db *DB) resolveSender(ctx context.Context, tx *sqlx.Tx, in contacts.Inboun
 // closed (ended at its last message) and nil returned.
 func (db *DB) activeConversation(ctx context.Context, tx *sqlx.Tx, contactID int64, in contacts.Inbound, idle time.Duration) (*contacts.Conversation, error) {
 	var row conversationRow
-	err := tx.GetContext(ctx, &row, db.q(`SELECT `+conversationColumns+` FROM conversations WHERE contact_id = ? AND channel = ?
-		AND COALESCE(channel_id, 0) = ? AND status = ? ORDER BY id DESC LIMIT 1`), contactID, string(in.Channel), in.ChannelID, contacts.ConversationOpen)
+	err := db.txGet(ctx, tx, &row, `SELECT `+conversationColumns+` FROM conversations WHERE contact_id = ? AND channel = ?
+		AND COALESCE(channel_id, 0) = ? AND status = ? ORDER BY id DESC LIMIT 1`, contactID, string(in.Channel), in.ChannelID, contacts.ConversationOpen)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
@@ -189,10 +203,41 @@ func (db *DB) activeConversation(ctx context.Context, tx *sqlx.Tx, contactID int
 
 // insertID runs an INSERT in tx and returns the new row's id.
 func (db *DB) insertID(ctx context.Context, tx *sqlx.Tx, query string, args ...any) (int64, error) {
-	st, err := db.prepareInsert(ctx, tx, query)
+	if db.dialect.name() == "postgres" {
+		query += " RETURNING id"
+	}
+	st, err := db.prep(ctx, tx, query)
 	if err != nil {
 		return 0, err
 	}
-	defer st.Close()
 	return db.execInsert(ctx, st, args)
+}
+
+// txGet and txExec run a statement prepared once per transaction.
+func (db *DB) txGet(ctx context.Context, tx *sqlx.Tx, dest any, query string, args ...any) error {
+	st, err := db.prep(ctx, tx, query)
+	if err != nil {
+		return err
+	}
+	return st.GetContext(ctx, dest, args...)
+}
+
+func (db *DB) txExec(ctx context.Context, tx *sqlx.Tx, query string, args ...any) error {
+	st, err := db.prep(ctx, tx, query)
+	if err != nil {
+		return err
+	}
+	_, err = st.ExecContext(ctx, args...)
+	return err
+}
+
+// onlyActivityChanged reports whether an inbound message changed nothing of
+// the contact but its activity times, counters and derived lead fields.
+func onlyActivityChanged(before, after *contacts.Contact) bool {
+	a, b := *before, *after
+	for _, c := range []*contacts.Contact{&a, &b} {
+		c.LastSeenAt, c.LastInboundAt, c.UpdatedAt, c.ConversationCount = time.Time{}, time.Time{}, time.Time{}, 0
+		c.LeadStatus, c.LeadScore, c.LeadRefreshAt = "", "", time.Time{}
+	}
+	return reflect.DeepEqual(a, b)
 }
