@@ -37,6 +37,7 @@ const (
 	AuditContactMerge  = "contact.merge"
 	AuditMergeUndo     = "contact.merge_undo"
 	AuditNoteCreate    = "note.create"
+	AuditPurgeVisitor  = "contact.purge_anonymous"
 )
 
 // AuditEntry is one append-only record of a change.

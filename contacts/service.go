@@ -319,6 +319,30 @@ func (s *Service) RecordInbound(ctx context.Context, in Inbound, idle time.Durat
 	return res, nil
 }
 
+// PurgeAnonymous erases widget and live-chat visitors who never left an
+// identifier and have not been seen for ttl, with their conversations: a
+// page view or a one-off "hi" should not become a lead forever. It returns
+// how many it erased.
+func (s *Service) PurgeAnonymous(ctx context.Context, ttl time.Duration) (int, error) {
+	if ttl <= 0 {
+		return 0, nil
+	}
+	n := 0
+	for {
+		vs, err := s.store.AnonymousBefore(ctx, s.now().Add(-ttl), 500)
+		if err != nil || len(vs) == 0 {
+			return n, err
+		}
+		for _, v := range vs {
+			audit := NewAudit(v.ProjectID, SystemActor, AuditPurgeVisitor, v.ContactID, nil, map[string]string{"ttl": ttl.String()}, s.now())
+			if err := s.store.DeleteContact(ctx, v.ProjectID, v.ContactID, nil, audit); err != nil && !errors.Is(err, ErrNotFound) {
+				return n, fmt.Errorf("purge anonymous visitor %d: %w", v.ContactID, err)
+			}
+			n++
+		}
+	}
+}
+
 // AddNote adds a team note to a contact.
 func (s *Service) AddNote(ctx context.Context, actor Actor, projectID, contactID int64, body string) (*Note, error) {
 	b, err := cleanText("body", body, maxTextLen, true)

@@ -40,6 +40,10 @@ type Store interface {
 	// were. ErrNotFound for an unknown merge; ErrConflict when it was undone
 	// already, a contact took part in a later merge, or restoring would clash.
 	UndoMerge(ctx context.Context, projectID, mergeID int64, actor Actor, at time.Time) ([]*Contact, error)
+	// AnonymousBefore lists up to limit widget and live-chat visitors who left
+	// no identifier (no name, email, phone, external id, tag or note) and
+	// were last seen before the given time.
+	AnonymousBefore(ctx context.Context, before time.Time, limit int) ([]AnonymousVisitor, error)
 	// RefreshLeads re-derives contacts whose lead status may have gone stale
 	// by now, and returns how many it saved.
 	RefreshLeads(ctx context.Context, now time.Time, derive func(*Contact)) (int, error)
@@ -93,6 +97,11 @@ type Store interface {
 	Queue
 	ChannelStore
 	AccountStore
+}
+
+// AnonymousVisitor names a contact the anonymous-visitor purge may remove.
+type AnonymousVisitor struct {
+	ProjectID, ContactID int64
 }
 
 // InboundApply is the engine's rule for updating a contact on an inbound

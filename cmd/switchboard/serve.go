@@ -25,6 +25,8 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	fs, common := newFlags("serve", c.stderr)
 	addr := fs.String("addr", envOr("SWITCHBOARD_ADDR", ":8080"), "listen address (env SWITCHBOARD_ADDR)")
 	grace := fs.Duration("shutdown-timeout", 15*time.Second, "how long in-flight requests may take to finish on shutdown")
+	anonTTL := fs.Duration("anonymous-ttl", common.envDuration("SWITCHBOARD_ANONYMOUS_TTL", 30*24*time.Hour),
+		"erase widget visitors who left no identifier after this much silence (env SWITCHBOARD_ANONYMOUS_TTL)")
 	workers := fs.Int("workers", 1, "job workers answering messages (0 leaves jobs queued, e.g. while measuring ingest)")
 	idle := fs.Duration("conversation-idle", common.envDuration("SWITCHBOARD_CONVERSATION_IDLE", contacts.DefaultConversationIdle),
 		"close a conversation after this much silence (env SWITCHBOARD_CONVERSATION_IDLE)")
@@ -36,6 +38,9 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	}
 	if *idle <= 0 {
 		return fmt.Errorf("--conversation-idle %s: want a positive duration", *idle)
+	}
+	if *anonTTL <= 0 || *workers < 0 {
+		return fmt.Errorf("--anonymous-ttl must be positive and --workers not negative")
 	}
 	log, db, svc, err := common.open(ctx, c.stderr)
 	if err != nil {
@@ -87,7 +92,7 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 			wg.Add(1)
 			go func() { defer wg.Done(); router.Run(bgCtx) }()
 		}
-		runScheduler(bgCtx, svc, db, log)
+		runScheduler(bgCtx, svc, db, *anonTTL, log)
 		wg.Wait()
 	}()
 
@@ -144,8 +149,9 @@ func (c *cli) bootstrap(ctx context.Context, svc *contacts.Service, addr string)
 }
 
 // runScheduler runs periodic upkeep until ctx ends: lead statuses that change
-// with time alone are re-derived, and the planner's statistics refreshed.
-func runScheduler(ctx context.Context, svc *contacts.Service, db *sqlstore.DB, log *slog.Logger) {
+// with time alone are re-derived, anonymous visitors past their TTL erased,
+// and the planner's statistics refreshed.
+func runScheduler(ctx context.Context, svc *contacts.Service, db *sqlstore.DB, anonTTL time.Duration, log *slog.Logger) {
 	log = log.With("component", "scheduler")
 	tick := time.NewTicker(10 * time.Minute)
 	defer tick.Stop()
@@ -156,6 +162,11 @@ func runScheduler(ctx context.Context, svc *contacts.Service, db *sqlstore.DB, l
 			log.Error("refresh lead statuses", "error", err)
 		case n > 0:
 			log.Info("refreshed lead statuses", "contacts", n)
+		}
+		if n, err := svc.PurgeAnonymous(ctx, anonTTL); err != nil && ctx.Err() == nil {
+			log.Error("purge anonymous visitors", "error", err)
+		} else if n > 0 {
+			log.Info("purged anonymous visitors", "contacts", n)
 		}
 		if err := db.Optimize(ctx); err != nil && ctx.Err() == nil {
 			log.Warn("optimize database statistics", "error", err)

@@ -241,3 +241,21 @@ func onlyActivityChanged(before, after *contacts.Contact) bool {
 	}
 	return reflect.DeepEqual(a, b)
 }
+
+// AnonymousBefore lists visitors the anonymous purge may erase.
+func (db *DB) AnonymousBefore(ctx context.Context, before time.Time, limit int) ([]contacts.AnonymousVisitor, error) {
+	var rows []struct {
+		ProjectID int64 `db:"project_id"`
+		ID        int64 `db:"id"`
+	}
+	err := db.r.SelectContext(ctx, &rows, db.q(`SELECT c.project_id, c.id FROM contacts c
+		WHERE c.channel IN (?, ?) AND c.first_name = '' AND c.last_name = '' AND c.email IS NULL AND c.phone IS NULL
+		AND c.external_id IS NULL AND c.tags = '[]' AND c.notes = '' AND COALESCE(c.last_seen_at, c.created_at) < ?
+		AND NOT EXISTS (SELECT 1 FROM notes n WHERE n.contact_id = c.id) ORDER BY c.id LIMIT ?`),
+		string(contacts.ChannelWidget), string(contacts.ChannelLivechat), before.UnixMilli(), limit)
+	out := make([]contacts.AnonymousVisitor, len(rows))
+	for i, r := range rows {
+		out[i] = contacts.AnonymousVisitor{ProjectID: r.ProjectID, ContactID: r.ID}
+	}
+	return out, err
+}

@@ -197,3 +197,38 @@ func TestInboundWhatsAppNinthDigit(t *testing.T) {
 		}
 	})
 }
+
+func TestPurgeAnonymousVisitors(t *testing.T) {
+	eachStore(t, func(t *testing.T, db *DB) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		visit := func(id string, hints contacts.Hints) *contacts.Contact {
+			return f.inbound(t, contacts.Inbound{Channel: contacts.ChannelWidget, ExternalID: id, Hints: hints, ChannelMessageID: id + ":1", Text: "hi"}).Contact
+		}
+		gone := visit("visitor-anon-1", contacts.Hints{})
+		named := visit("visitor-named", contacts.Hints{FirstName: "Ana"})
+		tagged := visit("visitor-tagged", contacts.Hints{})
+		if _, err := f.svc.AddTags(ctx, f.actor, f.project, tagged.ID, []string{"keep"}); err != nil {
+			t.Fatal(err)
+		}
+		tg := f.inbound(t, contacts.Inbound{Channel: contacts.ChannelTelegram, ExternalID: "1", ChannelMessageID: "1:1", Text: "hi"}).Contact
+		f.now = f.now.Add(29 * 24 * time.Hour)
+		recent := visit("visitor-anon-2", contacts.Hints{})
+		f.now = f.now.Add(2 * 24 * time.Hour)
+		n, err := f.svc.PurgeAnonymous(ctx, 30*24*time.Hour)
+		if err != nil || n != 1 {
+			t.Fatalf("purged %d (%v), want 1", n, err)
+		}
+		if _, err := f.svc.GetContact(ctx, f.project, gone.ID); !errors.Is(err, contacts.ErrNotFound) {
+			t.Errorf("anonymous visitor kept: %v", err)
+		}
+		for _, c := range []*contacts.Contact{named, tagged, tg, recent} {
+			if _, err := f.svc.GetContact(ctx, f.project, c.ID); err != nil {
+				t.Errorf("contact %d purged: %v", c.ID, err)
+			}
+		}
+		if n := count(t, db, `SELECT COUNT(*) FROM messages m JOIN conversations v ON v.id = m.conversation_id WHERE v.contact_id IS NULL`); n != 0 {
+			t.Errorf("%d orphaned messages", n)
+		}
+	})
+}
