@@ -48,6 +48,16 @@ type InboundResult struct {
 	NewContact bool
 	// OptedOut / OptedIn: the message changed the contact's do_not_contact.
 	OptedOut, OptedIn bool
+	// Claims are hinted values that belong to another contact: recorded for
+	// staff as duplicate suggestions, never applied.
+	Claims []Claim
+}
+
+// Claim is a value claimed for a contact that another contact holds.
+type Claim struct {
+	Field   string
+	Value   string
+	OtherID int64
 }
 
 // DefaultConversationIdle closes a conversation after this much silence.
@@ -111,9 +121,8 @@ func (in *Inbound) validate(region string) error {
 
 // applyTo updates the contact for a message: hints fill empty fields
 // (provenance channel), activity times and counts move, opt-out keywords
-// apply. taken reports whether a unique value already belongs to another
-// contact.
-func (in *Inbound) applyTo(c *Contact, res *InboundResult, newConversation bool, taken func(field, value string) bool) {
+// apply. owner returns the other contact holding a unique value, or 0.
+func (in *Inbound) applyTo(c *Contact, res *InboundResult, newConversation bool, owner func(field, value string) int64) {
 	if newConversation {
 		c.ConversationCount++
 	}
@@ -121,9 +130,12 @@ func (in *Inbound) applyTo(c *Contact, res *InboundResult, newConversation bool,
 		if v == "" || *dst != "" {
 			return
 		}
-		if (field == "email" || field == "phone") && taken(field, v) {
-			// An unverified claim never merges or steals: staff decide.
-			return
+		if field == "email" || field == "phone" {
+			if other := owner(field, v); other != 0 {
+				// An unverified claim never merges or steals: staff decide.
+				res.Claims = append(res.Claims, Claim{Field: field, Value: v, OtherID: other})
+				return
+			}
 		}
 		*dst = v
 		c.SetSource(field, SourceChannel, in.At)

@@ -54,7 +54,7 @@ const (
 
 // DuplicateGroup is a set of contacts that look like one person.
 type DuplicateGroup struct {
-	Reason   string     `json:"reason"` // email, phone or name_company
+	Reason   string     `json:"reason"` // email, phone, claimed or name_company
 	Value    string     `json:"value"`
 	Contacts []*Contact `json:"-"`
 }

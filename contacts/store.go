@@ -106,7 +106,7 @@ type AnonymousVisitor struct {
 
 // InboundApply is the engine's rule for updating a contact on an inbound
 // message; the store calls it inside the transaction.
-type InboundApply func(c *Contact, res *InboundResult, newConversation bool, taken func(field, value string) bool)
+type InboundApply func(c *Contact, res *InboundResult, newConversation bool, owner func(field, value string) int64)
 
 // AccountStore persists projects, staff users and API keys.
 type AccountStore interface {

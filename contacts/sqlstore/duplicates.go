@@ -30,6 +30,10 @@ func (db *DB) FindDuplicates(ctx context.Context, projectID int64, limit int) ([
 			UNION SELECT c.phone AS k, i.contact_id AS id FROM contacts c JOIN identities i ON i.project_id = c.project_id
 			AND i.channel = 'whatsapp' AND c.phone = '+' || i.external_id AND i.contact_id <> c.id
 			WHERE c.project_id = ? ORDER BY 1, 2`, []any{projectID, projectID}},
+		{"claimed", `SELECT d.field || ': ' || d.value AS k, d.other_id AS id FROM duplicate_claims d
+			WHERE d.project_id = ?
+			UNION SELECT d.field || ': ' || d.value AS k, d.contact_id AS id FROM duplicate_claims d WHERE d.project_id = ?
+			ORDER BY 1, 2`, []any{projectID, projectID}},
 		{"name_company", `SELECT LOWER(c.first_name) || ' ' || LOWER(c.last_name) || ' @ ' || LOWER(c.company) AS k, c.id
 			FROM contacts c JOIN (SELECT LOWER(first_name) AS f, LOWER(last_name) AS l, LOWER(company) AS co FROM contacts
 			WHERE project_id = ? AND company <> '' AND (first_name <> '' OR last_name <> '')

@@ -53,12 +53,15 @@ func (db *DB) recordInbound(ctx context.Context, in contacts.Inbound, idle time.
 		if !res.NewContact {
 			before = c.Clone()
 		}
-		taken := func(field, value string) bool {
+		owner := func(field, value string) int64 {
 			var id int64
 			err := tx.GetContext(ctx, &id, db.q(`SELECT id FROM contacts WHERE project_id = ? AND `+field+` = ?`), in.ProjectID, value)
-			return err == nil && id != c.ID
+			if err != nil || id == c.ID {
+				return 0
+			}
+			return id
 		}
-		apply(c, res, conv == nil, taken)
+		apply(c, res, conv == nil, owner)
 		if res.NewContact {
 			if err := db.insertContact(ctx, tx, c, false); err != nil {
 				return err
@@ -78,6 +81,13 @@ func (db *DB) recordInbound(ctx context.Context, in contacts.Inbound, idle time.
 			}
 		} else if err := db.saveContact(ctx, tx, c); err != nil {
 			return err
+		}
+		for _, cl := range res.Claims {
+			if err := db.txExec(ctx, tx, `INSERT INTO duplicate_claims (project_id, contact_id, other_id, field, value, created_at)
+				VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (contact_id, other_id, field) DO NOTHING`,
+				in.ProjectID, c.ID, cl.OtherID, cl.Field, cl.Value, msNotNull(in.At)); err != nil {
+				return err
+			}
 		}
 		if conv == nil {
 			conv = &contacts.Conversation{ProjectID: in.ProjectID, ContactID: c.ID, Channel: in.Channel, ChannelID: in.ChannelID,

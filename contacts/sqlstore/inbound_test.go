@@ -112,6 +112,23 @@ func TestInboundVerifiedPhoneLinksAndClaimsDoNot(t *testing.T) {
 		if n := count(t, db, `SELECT COUNT(*) FROM contacts`); n != 2 {
 			t.Errorf("%d contacts", n)
 		}
+		// The collision is a suggestion for staff.
+		groups, err := f.svc.Duplicates(context.Background(), f.project, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		claimed := 0
+		for _, g := range groups {
+			if g.Reason == "claimed" {
+				claimed++
+				if len(g.Contacts) != 2 || g.Contacts[0].ID != known.ID || g.Contacts[1].ID != res.Contact.ID {
+					t.Errorf("claimed group %s: %v", g.Value, ids(g.Contacts))
+				}
+			}
+		}
+		if claimed != 2 {
+			t.Errorf("%d claimed groups (email and phone), groups %+v", claimed, groups)
+		}
 	})
 }
 
