@@ -45,9 +45,20 @@ func (s *Service) RecordOutbound(ctx context.Context, projectID, conversationID 
 	return m, false, nil
 }
 
-// SetMessageStatus records an outbound message's delivery status.
-func (s *Service) SetMessageStatus(ctx context.Context, projectID, id int64, status string) error {
-	return s.store.SetMessageStatus(ctx, projectID, id, status)
+// SetMessageStatus records an outbound message's delivery status and the
+// channel's id for it (when known).
+func (s *Service) SetMessageStatus(ctx context.Context, projectID, id int64, status, peerID string) error {
+	return s.store.SetMessageStatus(ctx, projectID, id, status, peerID)
+}
+
+// DeliveryReceipt applies a channel's receipt for a message it knows as
+// peerID. A receipt for a message sent from elsewhere is ignored.
+func (s *Service) DeliveryReceipt(ctx context.Context, projectID int64, peerID, status string) error {
+	err := s.store.SetStatusByPeerID(ctx, projectID, peerID, status)
+	if errors.Is(err, ErrNotFound) {
+		return nil
+	}
+	return err
 }
 
 // Assign hands a conversation to the bot or to staff.

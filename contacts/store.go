@@ -91,8 +91,13 @@ type Store interface {
 	// conversations of the contact holding the identity.
 	MessagesOfIdentity(ctx context.Context, projectID int64, channel Channel, externalID string, afterID int64, limit int) ([]Message, error)
 	// SetMessageStatus records an outbound message's delivery status
-	// (queued, sent, failed: reason).
-	SetMessageStatus(ctx context.Context, projectID, id int64, status string) error
+	// (queued, sent, failed: reason) and, when not empty, the id the channel
+	// gave it.
+	SetMessageStatus(ctx context.Context, projectID, id int64, status, peerID string) error
+	// SetStatusByPeerID records a delivery receipt (delivered, read, failed:
+	// reason) for the message the channel knows as peerID; ErrNotFound when
+	// there is none.
+	SetStatusByPeerID(ctx context.Context, projectID int64, peerID, status string) error
 
 	Queue
 	ChannelStore

@@ -177,17 +177,17 @@ func (r *Router) deliver(ctx context.Context, c *contacts.Contact, conv *contact
 	}
 	sender, ok := r.cfg.Senders[kind]
 	if !ok {
-		return svc.SetMessageStatus(ctx, c.ProjectID, m.ID, contacts.StatusStored)
+		return svc.SetMessageStatus(ctx, c.ProjectID, m.ID, contacts.StatusStored, "")
 	}
 	to, ok := c.Identity(conv.Channel)
 	if !ok {
-		return svc.SetMessageStatus(ctx, c.ProjectID, m.ID, contacts.StatusFailed+": the contact has no "+string(conv.Channel)+" identity")
+		return svc.SetMessageStatus(ctx, c.ProjectID, m.ID, contacts.StatusFailed+": the contact has no "+string(conv.Channel)+" identity", "")
 	}
-	_, err := sender.Send(ctx, channels.Outbound{ProjectID: c.ProjectID, ChannelID: conv.ChannelID, Channel: conv.Channel, To: to.ExternalID,
+	peerID, err := sender.Send(ctx, channels.Outbound{ProjectID: c.ProjectID, ChannelID: conv.ChannelID, Channel: conv.Channel, To: to.ExternalID,
 		Text: m.Text, ConversationID: conv.ID, MessageID: m.ID})
 	if err != nil {
 		status := contacts.StatusFailed + ": " + err.Error()
-		if serr := svc.SetMessageStatus(ctx, c.ProjectID, m.ID, status); serr != nil {
+		if serr := svc.SetMessageStatus(ctx, c.ProjectID, m.ID, status, ""); serr != nil {
 			r.log.Warn("record send failure", "message_id", m.ID, "error", serr)
 		}
 		if _, retry := channels.IsRetryable(err); retry {
@@ -195,7 +195,7 @@ func (r *Router) deliver(ctx context.Context, c *contacts.Contact, conv *contact
 		}
 		return nil
 	}
-	return svc.SetMessageStatus(ctx, c.ProjectID, m.ID, contacts.StatusSent)
+	return svc.SetMessageStatus(ctx, c.ProjectID, m.ID, contacts.StatusSent, peerID)
 }
 
 // StaffReply is what a staff message did.

@@ -14,9 +14,10 @@ import (
 
 // metaHook is what differs between Meta's channels behind one webhook shape.
 type metaHook struct {
-	typ     string
-	app     func(json.RawMessage) (*meta.AppConfig, error)
-	inbound func(body []byte, projectID, channelID int64) ([]contacts.Inbound, error)
+	receipts func(body []byte) ([]whatsappcloud.Receipt, error) // nil: the channel sends none
+	typ      string
+	app      func(json.RawMessage) (*meta.AppConfig, error)
+	inbound  func(body []byte, projectID, channelID int64) ([]contacts.Inbound, error)
 }
 
 var (
@@ -37,7 +38,7 @@ var (
 			}
 			return &cfg.AppConfig, nil
 		},
-		inbound: whatsappcloud.Inbound}
+		inbound: whatsappcloud.Inbound, receipts: whatsappcloud.Receipts}
 )
 
 // webhookChannel finds the channel a webhook URL names, of the given type.
@@ -96,6 +97,17 @@ func (s *Server) metaWebhook(h metaHook) fiber.Handler {
 		for _, in := range ins {
 			if _, err := s.router.Receive(c.UserContext(), in); err != nil {
 				return err
+			}
+		}
+		if h.receipts != nil {
+			rs, err := h.receipts(c.Body())
+			if err != nil {
+				return badRequest(err.Error())
+			}
+			for _, r := range rs {
+				if err := s.svc.DeliveryReceipt(c.UserContext(), ch.ProjectID, r.PeerID, r.Status); err != nil {
+					return err
+				}
 			}
 		}
 		return c.SendString("EVENT_RECEIVED")

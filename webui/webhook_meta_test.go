@@ -76,6 +76,18 @@ func TestMetaWebhooks(t *testing.T) {
 			if len(posts) != 1 || posts[0].Path != tc.sentPath || !strings.Contains(fmt.Sprint(posts[0].Body), tc.sender) {
 				t.Errorf("Graph API got %+v", posts)
 			}
+			if tc.typ == "whatsapp-cloud" {
+				// WhatsApp's receipt for the reply updates its status.
+				receipt := []byte(`{"object": "whatsapp_business_account", "entry": [{"id": "1", "changes": [{"field": "messages", "value": {
+					"messaging_product": "whatsapp", "statuses": [{"id": "wamid.SENT1", "status": "read", "timestamp": "1767000300", "recipient_id": "5511912345678"}]}}]}]}`)
+				e.metaPost(hook, meta.Sign(receipt, secret), receipt).must(t, 200)
+				list := e.do("GET", "/api/v1/contacts?channel=whatsapp", nil).must(t, 200).list("contacts")
+				convs := e.do("GET", fmt.Sprintf("/api/v1/contacts/%d/conversations", int64(list[0]["id"].(float64))), nil).must(t, 200).list("conversations")
+				msgs := e.do("GET", fmt.Sprintf("/api/v1/conversations/%d/messages", int64(convs[0]["id"].(float64))), nil).must(t, 200).list("messages")
+				if len(msgs) != 2 || msgs[1]["status"] != "read" {
+					t.Errorf("after the read receipt: %v", msgs)
+				}
+			}
 		})
 	}
 	// The WhatsApp number joined the contact holding that phone, if any;

@@ -84,6 +84,14 @@ type notification struct {
 						Name string `json:"name"`
 					} `json:"profile"`
 				} `json:"contacts"`
+				Statuses []struct {
+					ID     string `json:"id"`
+					Status string `json:"status"`
+					Errors []struct {
+						Code  int    `json:"code"`
+						Title string `json:"title"`
+					} `json:"errors"`
+				} `json:"statuses"`
 				Messages []struct {
 					From      string                 `json:"from"`
 					FromUser  string                 `json:"from_user_id"`
@@ -153,6 +161,39 @@ func Inbound(body []byte, projectID, channelID int64) ([]contacts.Inbound, error
 					in.Text = "[" + m.Type + "]"
 				}
 				out = append(out, in)
+			}
+		}
+	}
+	return out, nil
+}
+
+// Receipt is a delivery status WhatsApp reports for a message we sent.
+type Receipt struct {
+	PeerID string // the wamid the send returned
+	Status string // sent, delivered, read, or "failed: <reason>"
+}
+
+// Receipts reads the status callbacks of a notification.
+func Receipts(body []byte) ([]Receipt, error) {
+	var n notification
+	if err := json.Unmarshal(body, &n); err != nil {
+		return nil, contacts.Invalid("body", "is not a WhatsApp Cloud notification")
+	}
+	var out []Receipt
+	for _, e := range n.Entry {
+		for _, ch := range e.Changes {
+			for _, st := range ch.Value.Statuses {
+				if st.ID == "" || st.Status == "" {
+					continue
+				}
+				r := Receipt{PeerID: st.ID, Status: st.Status}
+				if st.Status == "failed" {
+					r.Status = contacts.StatusFailed
+					if len(st.Errors) > 0 {
+						r.Status += fmt.Sprintf(": %s (%d)", st.Errors[0].Title, st.Errors[0].Code)
+					}
+				}
+				out = append(out, r)
 			}
 		}
 	}

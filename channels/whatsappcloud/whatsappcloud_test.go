@@ -27,6 +27,9 @@ func TestInbound(t *testing.T) {
 	if ins, err := Inbound(body, 2, 6); err != nil || len(ins) != 0 {
 		t.Errorf("status: %v %v", ins, err)
 	}
+	if rs, err := Receipts(body); err != nil || len(rs) != 1 || rs[0] != (Receipt{PeerID: "wamid.OUT1", Status: "delivered"}) {
+		t.Errorf("receipts: %+v %v", rs, err)
+	}
 	body, _ = os.ReadFile("testdata/bsuid.json")
 	ins, err = Inbound(body, 2, 6)
 	if err != nil || len(ins) != 1 || ins[0].ExternalID != "BSUID.7c1e3a" || ins[0].VerifiedPhone != "" || ins[0].Text != "[image]" {

@@ -88,10 +88,20 @@ func (db *DB) queueUpdate(ctx context.Context, query string, args ...any) error 
 	})
 }
 
-// SetMessageStatus records a message's delivery status.
-func (db *DB) SetMessageStatus(ctx context.Context, projectID, id int64, status string) error {
+// SetMessageStatus records a message's delivery status and peer id.
+func (db *DB) SetMessageStatus(ctx context.Context, projectID, id int64, status, peerID string) error {
+	return db.messageUpdate(ctx, `UPDATE messages SET status = ?, peer_message_id = COALESCE(?, peer_message_id)
+		WHERE project_id = ? AND id = ?`, status, nullStr(peerID), projectID, id)
+}
+
+// SetStatusByPeerID records a receipt for the message the channel knows as peerID.
+func (db *DB) SetStatusByPeerID(ctx context.Context, projectID int64, peerID, status string) error {
+	return db.messageUpdate(ctx, `UPDATE messages SET status = ? WHERE project_id = ? AND peer_message_id = ?`, status, projectID, peerID)
+}
+
+func (db *DB) messageUpdate(ctx context.Context, query string, args ...any) error {
 	return db.inTx(ctx, func(tx *sqlx.Tx) error {
-		res, err := tx.ExecContext(ctx, db.q(`UPDATE messages SET status = ? WHERE project_id = ? AND id = ?`), status, projectID, id)
+		res, err := tx.ExecContext(ctx, db.q(query), args...)
 		if err != nil {
 			return err
 		}
