@@ -188,10 +188,10 @@ func (c *Contact) SetSource(field string, src Source, at time.Time) {
 // Clone returns a deep copy, used for before/after audit snapshots.
 func (c *Contact) Clone() *Contact {
 	d := *c
-	d.Memories = append([]string(nil), c.Memories...)
-	d.Tags = append([]string(nil), c.Tags...)
-	d.Conflicts = append([]Conflict(nil), c.Conflicts...)
-	d.Identities = append([]Identity(nil), c.Identities...)
+	d.Memories = cloneSlice(c.Memories)
+	d.Tags = cloneSlice(c.Tags)
+	d.Conflicts = cloneSlice(c.Conflicts)
+	d.Identities = cloneSlice(c.Identities)
 	if c.Custom != nil {
 		d.Custom = make(map[string]string, len(c.Custom))
 		for k, v := range c.Custom {
@@ -211,6 +211,15 @@ func (c *Contact) Clone() *Contact {
 		}
 	}
 	return &d
+}
+
+// cloneSlice copies s, keeping nil and empty apart so a clone compares
+// equal to its original.
+func cloneSlice[T any](s []T) []T {
+	if s == nil {
+		return nil
+	}
+	return append(make([]T, 0, len(s)), s...)
 }
 
 // SearchText is the text the search index holds for the contact: names,

@@ -85,21 +85,22 @@ func (db *DB) runBatcher() {
 
 func (db *DB) writeBatch(batch []*batchReq) {
 	errs := make([]error, len(batch))
-	err := db.inTx(context.Background(), func(tx *sqlx.Tx) error {
+	ctx := context.Background()
+	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
 		for i, r := range batch {
 			if r.ctx.Err() != nil {
 				errs[i] = r.ctx.Err()
 				continue
 			}
-			if _, err := tx.Exec(`SAVEPOINT batched_write`); err != nil {
+			if err := db.txExec(ctx, tx, `SAVEPOINT batched_write`); err != nil {
 				return err
 			}
 			if errs[i] = r.fn(tx); errs[i] != nil {
-				if _, err := tx.Exec(`ROLLBACK TO batched_write`); err != nil {
+				if err := db.txExec(ctx, tx, `ROLLBACK TO batched_write`); err != nil {
 					return err
 				}
 			}
-			if _, err := tx.Exec(`RELEASE batched_write`); err != nil {
+			if err := db.txExec(ctx, tx, `RELEASE batched_write`); err != nil {
 				return err
 			}
 		}

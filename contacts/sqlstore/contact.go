@@ -206,12 +206,8 @@ func (db *DB) insertContact(ctx context.Context, tx *sqlx.Tx, c *contacts.Contac
 		}
 	} else {
 		query, args := db.rowSQL(c, "insert")
-		ins, err := db.prepareInsert(ctx, tx, query)
-		if err != nil {
-			return err
-		}
-		defer ins.Close()
-		if c.ID, err = db.execInsert(ctx, ins, args); err != nil {
+		var err error
+		if c.ID, err = db.insertID(ctx, tx, query, args...); err != nil {
 			return err
 		}
 	}
