@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -118,6 +119,7 @@ func (s *Service) UpdateChannel(ctx context.Context, projectID, id int64, kinds 
 	if err := s.store.UpdateChannel(ctx, c); err != nil {
 		return nil, fmt.Errorf("update channel %d: %w", id, err)
 	}
+	s.forgetChannel(id)
 	return c, nil
 }
 
@@ -171,9 +173,48 @@ func (s *Service) ChannelByPublicKey(ctx context.Context, key string) (*ChannelC
 	return s.store.ChannelByPublicKey(ctx, key)
 }
 
-// ChannelByID finds the channel a webhook URL names.
+// ChannelByID finds the channel a webhook URL names. Every webhook call and
+// every reply asks, so configs are kept for a few seconds; changes made
+// through this service apply at once, another process's within channelTTL.
 func (s *Service) ChannelByID(ctx context.Context, id int64) (*ChannelConfig, error) {
-	return s.store.ChannelByID(ctx, id)
+	now := s.now()
+	s.chans.mu.Lock()
+	e, ok := s.chans.m[id]
+	s.chans.mu.Unlock()
+	if ok && now.Before(e.expires) {
+		c := *e.c
+		return &c, nil
+	}
+	c, err := s.store.ChannelByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	s.chans.mu.Lock()
+	if s.chans.m == nil || len(s.chans.m) > 10000 {
+		s.chans.m = map[int64]cachedChannel{}
+	}
+	cp := *c
+	s.chans.m[id] = cachedChannel{c: &cp, expires: now.Add(channelTTL)}
+	s.chans.mu.Unlock()
+	return c, nil
+}
+
+const channelTTL = 5 * time.Second
+
+type cachedChannel struct {
+	c       *ChannelConfig
+	expires time.Time
+}
+
+type channelCache struct {
+	mu sync.Mutex
+	m  map[int64]cachedChannel
+}
+
+func (s *Service) forgetChannel(id int64) {
+	s.chans.mu.Lock()
+	delete(s.chans.m, id)
+	s.chans.mu.Unlock()
 }
 
 // ListChannels lists the project's channels.
@@ -183,7 +224,11 @@ func (s *Service) ListChannels(ctx context.Context, projectID int64) ([]ChannelC
 
 // DeleteChannel removes a channel; its contacts and conversations stay.
 func (s *Service) DeleteChannel(ctx context.Context, projectID, id int64) error {
-	return s.store.DeleteChannel(ctx, projectID, id)
+	if err := s.store.DeleteChannel(ctx, projectID, id); err != nil {
+		return err
+	}
+	s.forgetChannel(id)
+	return nil
 }
 
 func sortedStrings(s []string) []string {

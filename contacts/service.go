@@ -17,6 +17,7 @@ type Service struct {
 	region string
 	log    *slog.Logger
 	keys   *keyCache
+	chans  channelCache
 	bg     jobs
 	// BulkSyncLimit is the largest bulk action answered at once; larger ones
 	// run as a background job.
