@@ -79,3 +79,13 @@ func (s *Service) CloseConversation(ctx context.Context, projectID, id int64) er
 func (s *Service) VisitorMessages(ctx context.Context, projectID int64, channel Channel, externalID string, afterID int64) ([]Message, error) {
 	return s.store.MessagesOfIdentity(ctx, projectID, channel, externalID, afterID, 200)
 }
+
+// ContactByIdentity returns the id of the contact behind a channel identity
+// (a widget visitor id), or 0 when there is none yet.
+func (s *Service) ContactByIdentity(ctx context.Context, projectID int64, channel Channel, externalID string) (int64, error) {
+	id, err := s.store.ContactByIdentity(ctx, projectID, channel, externalID)
+	if errors.Is(err, ErrNotFound) {
+		return 0, nil
+	}
+	return id, err
+}

@@ -87,6 +87,9 @@ type Store interface {
 	// CloseConversation closes an open conversation; ErrConflict when it is
 	// closed already.
 	CloseConversation(ctx context.Context, projectID, id int64, at time.Time) error
+	// ContactByIdentity returns the id of the contact holding an identity;
+	// ErrNotFound when none does.
+	ContactByIdentity(ctx context.Context, projectID int64, channel Channel, externalID string) (int64, error)
 	// MessagesOfIdentity lists the messages after afterID in the channel's
 	// conversations of the contact holding the identity.
 	MessagesOfIdentity(ctx context.Context, projectID int64, channel Channel, externalID string, afterID int64, limit int) ([]Message, error)

@@ -38,6 +38,7 @@ type Config struct {
 type Router struct {
 	cfg    Config
 	worker *Worker
+	hub    *Hub
 	log    *slog.Logger
 }
 
@@ -55,12 +56,15 @@ func New(cfg Config) *Router {
 	if cfg.Idle <= 0 {
 		cfg.Idle = contacts.DefaultConversationIdle
 	}
-	r := &Router{cfg: cfg, log: cfg.Logger.With("component", "gateway")}
+	r := &Router{cfg: cfg, hub: NewHub(), log: cfg.Logger.With("component", "gateway")}
 	r.worker = NewWorker(cfg.Queue, cfg.Clock, cfg.Logger)
 	r.worker.Handle(contacts.JobInboundMessage, r.followUp)
 	r.worker.Handle(JobSendMessage, r.resend)
 	return r
 }
+
+// Hub carries live events of stored messages.
+func (r *Router) Hub() *Hub { return r.hub }
 
 // Worker is the router's job worker, for tuning and tests.
 func (r *Router) Worker() *Worker { return r.worker }
@@ -78,6 +82,7 @@ func (r *Router) Receive(ctx context.Context, in contacts.Inbound) (*contacts.In
 	}
 	if !res.Duplicate {
 		r.worker.Notify()
+		r.hub.Publish(Event{ProjectID: in.ProjectID, ContactID: res.Contact.ID, Message: *res.Message})
 	}
 	return res, nil
 }
@@ -165,8 +170,14 @@ func (r *Router) send(ctx context.Context, c *contacts.Contact, conv *contacts.C
 // deliver sends a stored outbound message and records the outcome on it. A
 // retryable failure comes back as an error (the caller's job retries); a
 // permanent one is recorded on the message only.
-func (r *Router) deliver(ctx context.Context, c *contacts.Contact, conv *contacts.Conversation, m *contacts.Message) error {
+func (r *Router) deliver(ctx context.Context, c *contacts.Contact, conv *contacts.Conversation, m *contacts.Message) (err error) {
 	svc := r.cfg.Service
+	defer func() {
+		// Live views see the message with its delivery status.
+		if msgs, lerr := svc.ListMessages(ctx, c.ProjectID, conv.ID, m.ID-1, 1); lerr == nil && len(msgs) == 1 {
+			r.hub.Publish(Event{ProjectID: c.ProjectID, ContactID: c.ID, Message: msgs[0]})
+		}
+	}()
 	kind := string(conv.Channel)
 	if conv.ChannelID != 0 {
 		// Two types can share an identity channel (whatsapp and

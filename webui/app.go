@@ -11,6 +11,7 @@ import (
 	"net"
 	"runtime/debug"
 
+	"github.com/gofiber/contrib/websocket"
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/limiter"
 
@@ -85,6 +86,7 @@ func (s *Server) routes() {
 	chat.Options("/messages", s.widgetPreflight)
 	chat.Post("/messages", s.widgetPost)
 	chat.Get("/messages", s.widgetPoll)
+	chat.Get("/ws", s.widgetUpgrade, websocket.New(s.widgetSocket))
 
 	api := s.app.Group("/api/v1")
 	api.Get("/openapi.json", s.openAPI)

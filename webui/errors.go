@@ -24,6 +24,7 @@ const (
 	codeInternal         = "internal"
 	codeUnavailable      = "unavailable"
 	codeRateLimited      = "rate_limited"
+	codeUpgradeRequired  = "upgrade_required"
 )
 
 // errorBody is the JSON shape of every error answer.
@@ -63,6 +64,7 @@ var statusCodes = map[int]string{
 	fiber.StatusUnprocessableEntity:   codeValidation,
 	fiber.StatusServiceUnavailable:    codeUnavailable,
 	fiber.StatusTooManyRequests:       codeRateLimited,
+	fiber.StatusUpgradeRequired:       codeUpgradeRequired,
 }
 
 func codeFor(status int) string {

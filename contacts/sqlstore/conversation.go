@@ -227,3 +227,11 @@ func (db *DB) MessagesOfIdentity(ctx context.Context, projectID int64, channel c
 	}
 	return out, nil
 }
+
+// ContactByIdentity finds the contact holding an identity.
+func (db *DB) ContactByIdentity(ctx context.Context, projectID int64, channel contacts.Channel, externalID string) (int64, error) {
+	var id int64
+	err := db.r.GetContext(ctx, &id, db.q(`SELECT contact_id FROM identities WHERE project_id = ? AND channel = ? AND external_id = ?`),
+		projectID, string(channel), externalID)
+	return id, db.mapErr(err)
+}

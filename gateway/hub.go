@@ -1,0 +1,73 @@
+package gateway
+
+import (
+	"sync"
+
+	"github.com/switchboard-oss/switchboard/contacts"
+)
+
+// Event is a message stored in a conversation, for live views (a visitor's
+// chat socket now, the staff inbox later).
+type Event struct {
+	ProjectID int64
+	ContactID int64
+	Message   contacts.Message
+}
+
+// Hub fans events out to this process's subscribers by contact. A slow
+// subscriber misses events rather than holding the router up; clients catch
+// up through the message list (after=) they already use. Several serve
+// processes need a shared bus (NATS) for this; that comes with scale-out.
+type Hub struct {
+	mu   sync.Mutex
+	subs map[int64]map[*Subscription]struct{}
+}
+
+// Subscription receives the events of one contact until closed.
+type Subscription struct {
+	C       chan Event
+	hub     *Hub
+	contact int64
+	once    sync.Once
+}
+
+// NewHub makes an empty hub.
+func NewHub() *Hub { return &Hub{subs: map[int64]map[*Subscription]struct{}{}} }
+
+// Subscribe follows one contact's conversations.
+func (h *Hub) Subscribe(contactID int64) *Subscription {
+	s := &Subscription{C: make(chan Event, 64), hub: h, contact: contactID}
+	h.mu.Lock()
+	if h.subs[contactID] == nil {
+		h.subs[contactID] = map[*Subscription]struct{}{}
+	}
+	h.subs[contactID][s] = struct{}{}
+	h.mu.Unlock()
+	return s
+}
+
+// Close stops the subscription and closes its channel.
+func (s *Subscription) Close() {
+	s.once.Do(func() {
+		h := s.hub
+		h.mu.Lock()
+		delete(h.subs[s.contact], s)
+		if len(h.subs[s.contact]) == 0 {
+			delete(h.subs, s.contact)
+		}
+		h.mu.Unlock()
+		close(s.C)
+	})
+}
+
+// Publish hands ev to the contact's subscribers without waiting.
+func (h *Hub) Publish(ev Event) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for s := range h.subs[ev.ContactID] {
+		select {
+		case s.C <- ev:
+		default:
+		}
+	}
+}
