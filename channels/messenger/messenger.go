@@ -24,10 +24,8 @@ type Config struct {
 // Parse decodes and validates a config.
 func Parse(raw json.RawMessage) (*Config, error) {
 	var cfg Config
-	dec := json.NewDecoder(strings.NewReader(string(raw)))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&cfg); err != nil {
-		return nil, contacts.Invalid("config", "messenger settings are page_access_token, app_secret, verify_token, graph_url and graph_version: "+strings.TrimPrefix(err.Error(), "json: "))
+	if err := channels.DecodeConfig(raw, &cfg, "page_access_token, app_secret, verify_token, graph_url and graph_version"); err != nil {
+		return nil, err
 	}
 	v := &contacts.ValidationError{}
 	if len(strings.TrimSpace(cfg.PageAccessToken)) < 16 {
@@ -47,11 +45,7 @@ func (Kind) HasPublicKey() bool { return false }
 
 // Normalize checks and canonicalises a config.
 func (Kind) Normalize(raw json.RawMessage) (json.RawMessage, error) {
-	cfg, err := Parse(raw)
-	if err != nil {
-		return nil, err
-	}
-	return json.Marshal(cfg)
+	return channels.Normalize(raw, Parse)
 }
 
 // Redact shows whether secrets are set, never their values.
@@ -136,26 +130,22 @@ func Inbound(body []byte, projectID, channelID int64) ([]contacts.Inbound, error
 
 // Sender replies through the Send API of each channel's Page.
 type Sender struct {
-	channel func(ctx context.Context, id int64) (*contacts.ChannelConfig, error)
+	channel channels.ChannelLookup
 	client  *meta.Client
 }
 
 var _ channels.Sender = (*Sender)(nil)
 
 // NewSender builds a sender; channel looks a channel config up by id.
-func NewSender(channel func(ctx context.Context, id int64) (*contacts.ChannelConfig, error)) *Sender {
+func NewSender(channel channels.ChannelLookup) *Sender {
 	return &Sender{channel: channel, client: meta.NewClient()}
 }
 
 // Send posts a text reply (messaging_type RESPONSE: inside the 24-hour window).
 func (s *Sender) Send(ctx context.Context, m channels.Outbound) (string, error) {
-	ch, err := s.channel(ctx, m.ChannelID)
+	cfg, err := channels.LoadConfig(ctx, s.channel, m.ChannelID, Parse)
 	if err != nil {
-		return "", fmt.Errorf("messenger channel %d: %w", m.ChannelID, err)
-	}
-	cfg, err := Parse(ch.Config)
-	if err != nil {
-		return "", err
+		return "", fmt.Errorf("messenger: %w", err)
 	}
 	text := m.Text
 	if r := []rune(text); len(r) > 2000 {

@@ -12,13 +12,12 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"github.com/switchboard-oss/switchboard/channels"
-	"github.com/switchboard-oss/switchboard/contacts"
 )
 
 // Sender sends replies through each Telegram channel's own bot. Bots are
 // built on first use (the library calls getMe) and kept per token.
 type Sender struct {
-	channel func(ctx context.Context, id int64) (*contacts.ChannelConfig, error)
+	channel channels.ChannelLookup
 	client  *http.Client
 	mu      sync.Mutex
 	bots    map[string]*tgbotapi.BotAPI // by token and API URL
@@ -27,7 +26,7 @@ type Sender struct {
 var _ channels.Sender = (*Sender)(nil)
 
 // NewSender builds a sender; channel looks a channel config up by id.
-func NewSender(channel func(ctx context.Context, id int64) (*contacts.ChannelConfig, error)) *Sender {
+func NewSender(channel channels.ChannelLookup) *Sender {
 	return &Sender{channel: channel, client: &http.Client{Timeout: 15 * time.Second}, bots: map[string]*tgbotapi.BotAPI{}}
 }
 
@@ -48,13 +47,9 @@ func (s *Sender) bot(cfg *Config) (*tgbotapi.BotAPI, error) {
 
 // Send delivers a text message to the chat.
 func (s *Sender) Send(ctx context.Context, m channels.Outbound) (string, error) {
-	ch, err := s.channel(ctx, m.ChannelID)
+	cfg, err := channels.LoadConfig(ctx, s.channel, m.ChannelID, Parse)
 	if err != nil {
-		return "", fmt.Errorf("telegram channel %d: %w", m.ChannelID, err)
-	}
-	cfg, err := Parse(ch.Config)
-	if err != nil {
-		return "", err
+		return "", fmt.Errorf("telegram: %w", err)
 	}
 	chatID, err := strconv.ParseInt(m.To, 10, 64)
 	if err != nil {

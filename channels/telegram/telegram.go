@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"strings"
 
+	"github.com/switchboard-oss/switchboard/channels"
 	"github.com/switchboard-oss/switchboard/contacts"
 )
 
@@ -26,10 +27,8 @@ type Config struct {
 // Parse decodes and validates a config.
 func Parse(raw json.RawMessage) (*Config, error) {
 	var cfg Config
-	dec := json.NewDecoder(strings.NewReader(string(raw)))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&cfg); err != nil {
-		return nil, contacts.Invalid("config", "telegram settings are token, secret_token, mode and api_url: "+strings.TrimPrefix(err.Error(), "json: "))
+	if err := channels.DecodeConfig(raw, &cfg, "token, secret_token, mode and api_url"); err != nil {
+		return nil, err
 	}
 	v := &contacts.ValidationError{}
 	if cfg.Token = strings.TrimSpace(cfg.Token); !strings.Contains(cfg.Token, ":") || len(cfg.Token) > 200 {
@@ -66,11 +65,7 @@ func (Kind) HasPublicKey() bool { return false }
 
 // Normalize checks and canonicalises a config.
 func (Kind) Normalize(raw json.RawMessage) (json.RawMessage, error) {
-	cfg, err := Parse(raw)
-	if err != nil {
-		return nil, err
-	}
-	return json.Marshal(cfg)
+	return channels.Normalize(raw, Parse)
 }
 
 // Redact hides the token and the secret: the API says only whether they are set.

@@ -29,10 +29,8 @@ type Config struct {
 // Parse decodes and validates a config.
 func Parse(raw json.RawMessage) (*Config, error) {
 	var cfg Config
-	dec := json.NewDecoder(strings.NewReader(string(raw)))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&cfg); err != nil {
-		return nil, contacts.Invalid("config", "whatsapp-cloud settings are access_token, phone_number_id, app_secret, verify_token, graph_url and graph_version: "+strings.TrimPrefix(err.Error(), "json: "))
+	if err := channels.DecodeConfig(raw, &cfg, "access_token, phone_number_id, app_secret, verify_token, graph_url and graph_version"); err != nil {
+		return nil, err
 	}
 	v := &contacts.ValidationError{}
 	if len(strings.TrimSpace(cfg.AccessToken)) < 16 {
@@ -55,11 +53,7 @@ func (Kind) HasPublicKey() bool { return false }
 
 // Normalize checks and canonicalises a config.
 func (Kind) Normalize(raw json.RawMessage) (json.RawMessage, error) {
-	cfg, err := Parse(raw)
-	if err != nil {
-		return nil, err
-	}
-	return json.Marshal(cfg)
+	return channels.Normalize(raw, Parse)
 }
 
 // Redact shows whether secrets are set, never their values.
@@ -202,26 +196,22 @@ func Receipts(body []byte) ([]Receipt, error) {
 
 // Sender replies through each channel's business phone number.
 type Sender struct {
-	channel func(ctx context.Context, id int64) (*contacts.ChannelConfig, error)
+	channel channels.ChannelLookup
 	client  *meta.Client
 }
 
 var _ channels.Sender = (*Sender)(nil)
 
 // NewSender builds a sender; channel looks a channel config up by id.
-func NewSender(channel func(ctx context.Context, id int64) (*contacts.ChannelConfig, error)) *Sender {
+func NewSender(channel channels.ChannelLookup) *Sender {
 	return &Sender{channel: channel, client: meta.NewClient()}
 }
 
 // Send posts a text message to the customer's WhatsApp.
 func (s *Sender) Send(ctx context.Context, m channels.Outbound) (string, error) {
-	ch, err := s.channel(ctx, m.ChannelID)
+	cfg, err := channels.LoadConfig(ctx, s.channel, m.ChannelID, Parse)
 	if err != nil {
-		return "", fmt.Errorf("whatsapp-cloud channel %d: %w", m.ChannelID, err)
-	}
-	cfg, err := Parse(ch.Config)
-	if err != nil {
-		return "", err
+		return "", fmt.Errorf("whatsapp-cloud: %w", err)
 	}
 	var out struct {
 		Messages []struct {

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/switchboard-oss/switchboard/channels"
 	"github.com/switchboard-oss/switchboard/contacts"
 )
 
@@ -40,20 +41,14 @@ func (Kind) Redact(raw json.RawMessage) json.RawMessage { return raw }
 
 // Normalize checks and canonicalises a config.
 func (Kind) Normalize(raw json.RawMessage) (json.RawMessage, error) {
-	cfg, err := Parse(raw)
-	if err != nil {
-		return nil, err
-	}
-	return json.Marshal(cfg)
+	return channels.Normalize(raw, Parse)
 }
 
 // Parse decodes and validates a config.
 func Parse(raw json.RawMessage) (*Config, error) {
 	var cfg Config
-	dec := json.NewDecoder(strings.NewReader(string(raw)))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&cfg); err != nil {
-		return nil, contacts.Invalid("config", "widget settings are allowed_origins, collect and geoip_db: "+strings.TrimPrefix(err.Error(), "json: "))
+	if err := channels.DecodeConfig(raw, &cfg, "allowed_origins, collect and geoip_db"); err != nil {
+		return nil, err
 	}
 	v := &contacts.ValidationError{}
 	origins := []string{}
