@@ -30,9 +30,6 @@ var mergeableFields = []string{
 	"notes", "context", "country", "region", "city",
 }
 
-// MergeableFields lists the fields a merge request may pick winners for.
-func MergeableFields() []string { return append([]string(nil), mergeableFields...) }
-
 func fieldPtr(c *Contact, field string) *string {
 	switch field {
 	case "first_name":
@@ -59,15 +56,6 @@ func fieldPtr(c *Contact, field string) *string {
 		return &c.City
 	}
 	return nil
-}
-
-// FieldValue returns a mergeable field's value by name.
-func (c *Contact) FieldValue(field string) (string, bool) {
-	p := fieldPtr(c, field)
-	if p == nil {
-		return "", false
-	}
-	return *p, true
 }
 
 // ValidateMerge checks a request's shape before any contact is loaded.

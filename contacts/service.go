@@ -487,6 +487,3 @@ func (s *Service) Audit(ctx context.Context, q AuditQuery) ([]AuditEntry, error)
 func (s *Service) GetJob(ctx context.Context, projectID, id int64) (*Job, error) {
 	return s.store.GetJob(ctx, projectID, id)
 }
-
-// IsNotFound is a convenience for callers outside the package.
-func IsNotFound(err error) bool { return errors.Is(err, ErrNotFound) }
