@@ -10,6 +10,7 @@ build:
 	go build -tags $(GOTAGS) -o bin/switchboard ./cmd/switchboard
 
 test:
+	@test -z "$$(gofmt -l .)" || { gofmt -l .; echo "gofmt would change the files above"; exit 1; }
 	go vet -tags $(GOTAGS) ./...
 	go test -tags $(GOTAGS) -count=1 ./...
 
