@@ -48,3 +48,10 @@ func IsRetryable(err error) (time.Duration, bool) {
 	}
 	return 0, false
 }
+
+// Activator is an optional capability of a channel kind: telling the
+// provider where to deliver webhooks once the channel exists (Telegram's
+// setWebhook). publicURL is where this server is reachable from outside.
+type Activator interface {
+	Activate(ctx context.Context, ch *contacts.ChannelConfig, publicURL string) error
+}

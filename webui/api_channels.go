@@ -2,10 +2,12 @@ package webui
 
 import (
 	"encoding/json"
+	"errors"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/switchboard-oss/switchboard/channels"
 	"github.com/switchboard-oss/switchboard/contacts"
 )
 
@@ -46,8 +48,16 @@ func (s *Server) createChannel(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	ch, err := s.svc.CreateChannel(c.UserContext(), who(c).ProjectID, s.kinds, in)
+	p := who(c)
+	ch, err := s.svc.CreateChannel(c.UserContext(), p.ProjectID, s.kinds, in)
 	if err != nil {
+		return err
+	}
+	if err := s.activate(c, ch); err != nil {
+		// A channel the provider will not deliver to is not kept.
+		if derr := s.svc.DeleteChannel(c.UserContext(), p.ProjectID, ch.ID); derr != nil {
+			s.log.Warn("remove a channel whose activation failed", "channel_id", ch.ID, "error", derr)
+		}
 		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(s.channelJSON(ch))
@@ -90,4 +100,21 @@ func (s *Server) deleteChannel(c *fiber.Ctx) error {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// activate registers the channel's webhook with its provider when the kind
+// can and a public URL is configured.
+func (s *Server) activate(c *fiber.Ctx, ch *contacts.ChannelConfig) error {
+	a, ok := s.kinds[ch.Type].(channels.Activator)
+	if !ok || s.publicURL == "" {
+		return nil
+	}
+	if err := a.Activate(c.UserContext(), ch, s.publicURL); err != nil {
+		var ve *contacts.ValidationError
+		if errors.As(err, &ve) {
+			return err
+		}
+		return &requestError{fiber.StatusBadGateway, err.Error()}
+	}
+	return nil
 }

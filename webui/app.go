@@ -28,18 +28,22 @@ type Config struct {
 	// Router takes channel messages in and staff replies out.
 	Router *gateway.Router
 	// Kinds are the channel types projects may set up, by type name.
-	Kinds  map[string]contacts.ChannelKind
-	Logger *slog.Logger // nil: slog.Default()
+	Kinds map[string]contacts.ChannelKind
+	// PublicURL is where providers reach this server (for webhook
+	// registration); empty leaves webhooks to be registered by hand.
+	PublicURL string
+	Logger    *slog.Logger // nil: slog.Default()
 }
 
 // Server serves the HTTP API over a contacts.Service.
 type Server struct {
-	svc    *contacts.Service
-	router *gateway.Router
-	kinds  map[string]contacts.ChannelKind
-	log    *slog.Logger
-	app    *fiber.App
-	auth   []authenticator
+	svc       *contacts.Service
+	router    *gateway.Router
+	kinds     map[string]contacts.ChannelKind
+	publicURL string
+	log       *slog.Logger
+	app       *fiber.App
+	auth      []authenticator
 }
 
 // New builds a Server with every route registered.
@@ -47,7 +51,7 @@ func New(cfg Config) *Server {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	s := &Server{svc: cfg.Service, router: cfg.Router, kinds: cfg.Kinds, log: cfg.Logger.With("component", "webui")}
+	s := &Server{svc: cfg.Service, router: cfg.Router, kinds: cfg.Kinds, publicURL: cfg.PublicURL, log: cfg.Logger.With("component", "webui")}
 	s.auth = []authenticator{s.bearerKey}
 	s.app = fiber.New(fiber.Config{
 		BodyLimit:             BodyLimit,

@@ -25,6 +25,7 @@ const (
 	codeUnavailable      = "unavailable"
 	codeRateLimited      = "rate_limited"
 	codeUpgradeRequired  = "upgrade_required"
+	codeBadGateway       = "bad_gateway"
 )
 
 // errorBody is the JSON shape of every error answer.
@@ -65,6 +66,7 @@ var statusCodes = map[int]string{
 	fiber.StatusServiceUnavailable:    codeUnavailable,
 	fiber.StatusTooManyRequests:       codeRateLimited,
 	fiber.StatusUpgradeRequired:       codeUpgradeRequired,
+	fiber.StatusBadGateway:            codeBadGateway,
 }
 
 func codeFor(status int) string {

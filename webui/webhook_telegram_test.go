@@ -59,3 +59,23 @@ func TestTelegramWebhook(t *testing.T) {
 		t.Errorf("Bot API got %v", sent)
 	}
 }
+
+func TestTelegramWebhookRegistration(t *testing.T) {
+	api := telegramtest.NewFakeBotAPI(t)
+	e := newEnv(t, func(s *Server) { s.publicURL = "https://chat.example.com" })
+	ch := e.do("POST", "/api/v1/channels", map[string]any{"type": "telegram", "config": map[string]any{
+		"token": "123:abc", "secret_token": "hook-secret-0123456789", "api_url": api.URL}}).must(t, 201)
+	hook := api.WebhookSet()
+	if hook["url"] != fmt.Sprintf("https://chat.example.com/channels/telegram/%d/webhook", ch.id()) || hook["secret_token"] != "hook-secret-0123456789" {
+		t.Errorf("setWebhook got %v", hook)
+	}
+	// A token Telegram refuses: 422 on the token, and no channel is kept.
+	e.do("POST", "/api/v1/channels", map[string]any{"type": "telegram", "config": map[string]any{
+		"token": "bad:token", "secret_token": "hook-secret-0123456789", "api_url": api.URL}}).mustError(t, 422, "validation_failed")
+	if n := len(e.do("GET", "/api/v1/channels", nil).must(t, 200).list("channels")); n != 1 {
+		t.Errorf("%d channels kept", n)
+	}
+	// An unreachable Bot API: 502.
+	e.do("POST", "/api/v1/channels", map[string]any{"type": "telegram", "config": map[string]any{
+		"token": "123:abc", "secret_token": "hook-secret-0123456789", "api_url": "http://127.0.0.1:1"}}).mustError(t, 502, "bad_gateway")
+}

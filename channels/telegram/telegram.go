@@ -4,8 +4,15 @@
 package telegram
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
 	"strings"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"github.com/switchboard-oss/switchboard/channels"
 	"github.com/switchboard-oss/switchboard/contacts"
@@ -75,4 +82,42 @@ func (Kind) Redact(raw json.RawMessage) json.RawMessage {
 	out, _ := json.Marshal(map[string]any{"token_set": cfg.Token != "", "secret_token_set": cfg.SecretToken != "",
 		"mode": cfg.Mode, "api_url": cfg.APIURL})
 	return out
+}
+
+var _ channels.Activator = Kind{}
+
+// WebhookPath is where a Telegram channel's updates arrive.
+func WebhookPath(channelID int64) string {
+	return fmt.Sprintf("/channels/telegram/%d/webhook", channelID)
+}
+
+// Activate registers the webhook with Telegram (setWebhook, with the secret
+// token Telegram then sends back in every call). A token Telegram refuses is
+// a validation error on config.token.
+func (Kind) Activate(ctx context.Context, ch *contacts.ChannelConfig, publicURL string) error {
+	cfg, err := Parse(ch.Config)
+	if err != nil || cfg.Mode != "webhook" {
+		return err
+	}
+	bot, err := tgbotapi.NewBotAPIWithClient(cfg.Token, cfg.APIURL+"/bot%s/%s", &http.Client{Timeout: 15 * time.Second})
+	if err != nil {
+		return refused(err)
+	}
+	_, err = bot.MakeRequest("setWebhook", tgbotapi.Params{
+		"url":             strings.TrimRight(publicURL, "/") + WebhookPath(ch.ID),
+		"secret_token":    cfg.SecretToken,
+		"allowed_updates": `["message"]`,
+	})
+	if err != nil {
+		return refused(err)
+	}
+	return nil
+}
+
+func refused(err error) error {
+	var te *tgbotapi.Error
+	if errors.As(err, &te) {
+		return contacts.Invalid("config.token", "Telegram refused it: "+te.Message)
+	}
+	return fmt.Errorf("reach the Telegram Bot API: %w", err)
 }

@@ -27,6 +27,8 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	grace := fs.Duration("shutdown-timeout", 15*time.Second, "how long in-flight requests may take to finish on shutdown")
 	anonTTL := fs.Duration("anonymous-ttl", common.envDuration("SWITCHBOARD_ANONYMOUS_TTL", 30*24*time.Hour),
 		"erase widget visitors who left no identifier after this much silence (env SWITCHBOARD_ANONYMOUS_TTL)")
+	publicURL := fs.String("public-url", envOr("SWITCHBOARD_PUBLIC_URL", ""),
+		"where channel providers reach this server, e.g. https://chat.example.com: Telegram webhooks are registered with it (env SWITCHBOARD_PUBLIC_URL)")
 	workers := fs.Int("workers", 1, "job workers answering messages (0 leaves jobs queued, e.g. while measuring ingest)")
 	idle := fs.Duration("conversation-idle", common.envDuration("SWITCHBOARD_CONVERSATION_IDLE", contacts.DefaultConversationIdle),
 		"close a conversation after this much silence (env SWITCHBOARD_CONVERSATION_IDLE)")
@@ -78,7 +80,7 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 		whatsappcloud.Type:                whatsappcloud.NewSender(svc.ChannelByID),
 	}
 	router := gateway.New(gateway.Config{Service: svc, Queue: db, Responder: greeting.Responder{}, Senders: senders, Idle: *idle, Logger: log})
-	srv := webui.New(webui.Config{Service: svc, Router: router, Kinds: kinds, Logger: log})
+	srv := webui.New(webui.Config{Service: svc, Router: router, Kinds: kinds, PublicURL: *publicURL, Logger: log})
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Listen(ln) }()
 	log.Info("switchboard is listening", "addr", ln.Addr().String(), "database", db.Dialect())

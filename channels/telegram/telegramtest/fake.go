@@ -20,6 +20,7 @@ type FakeBotAPI struct {
 	FailNext  int                 // answer 429 with retry_after to this many sends
 	RetryFor  int
 	TokenSeen string
+	Webhook   map[string]string // the last setWebhook call's values
 }
 
 // NewFakeBotAPI starts a fake Bot API, closed when the test ends.
@@ -34,7 +35,18 @@ func NewFakeBotAPI(t testing.TB) *FakeBotAPI {
 		w.Header().Set("Content-Type", "application/json")
 		switch parts[len(parts)-1] {
 		case "getMe":
+			if f.TokenSeen == "bad:token" {
+				w.WriteHeader(http.StatusUnauthorized)
+				w.Write([]byte(`{"ok":false,"error_code":401,"description":"Unauthorized"}`))
+				return
+			}
 			w.Write([]byte(`{"ok":true,"result":{"id":999,"is_bot":true,"first_name":"Shop Bot","username":"shop_bot"}}`))
+		case "setWebhook":
+			f.Webhook = map[string]string{}
+			for k := range r.PostForm {
+				f.Webhook[k] = r.PostForm.Get(k)
+			}
+			w.Write([]byte(`{"ok":true,"result":true,"description":"Webhook was set"}`))
 		case "sendMessage":
 			if f.FailNext > 0 {
 				f.FailNext--
@@ -57,6 +69,13 @@ func NewFakeBotAPI(t testing.TB) *FakeBotAPI {
 	}))
 	t.Cleanup(f.Close)
 	return f
+}
+
+// WebhookSet returns the last setWebhook call's values.
+func (f *FakeBotAPI) WebhookSet() map[string]string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.Webhook
 }
 
 // Sends returns the sendMessage calls so far.
