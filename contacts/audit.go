@@ -8,10 +8,11 @@ import (
 
 // Actor kinds for the audit log.
 const (
-	ActorUser   = "user"
-	ActorAPIKey = "api_key"
-	ActorSystem = "system"
-	ActorAI     = "ai"
+	ActorUser    = "user"
+	ActorAPIKey  = "api_key"
+	ActorSystem  = "system"
+	ActorAI      = "ai"
+	ActorChannel = "channel" // a contact a channel message created
 )
 
 // Actor is who does something: a staff user, an API key, the system or the AI.

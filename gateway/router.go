@@ -134,18 +134,31 @@ func (r *Router) followUp(ctx context.Context, job *contacts.QueuedJob) error {
 	return nil
 }
 
-// respond asks the responder about the conversation up to the message.
+// maxHistory is how many of the latest turns a responder sees.
+const maxHistory = 50
+
+// respond asks the responder about the conversation as it stood at the
+// message: its latest turns up to and including it.
 func (r *Router) respond(ctx context.Context, projectID int64, c *contacts.Contact, conv *contacts.Conversation, upTo int64) (*ai.Reply, error) {
-	msgs, err := r.cfg.Service.ListMessages(ctx, projectID, conv.ID, 0, 200)
-	if err != nil {
-		return nil, err
-	}
 	var history []ai.Turn
-	for _, m := range msgs {
-		if m.ID > upTo {
-			break // answer the conversation as it stood at this message
+	for after := int64(0); ; {
+		msgs, err := r.cfg.Service.ListMessages(ctx, projectID, conv.ID, after, 500)
+		if err != nil {
+			return nil, err
 		}
-		history = append(history, ai.Turn{Role: m.SenderKind, Text: m.Text, At: m.CreatedAt})
+		for _, m := range msgs {
+			if m.ID > upTo {
+				break
+			}
+			history = append(history, ai.Turn{Role: m.SenderKind, Text: m.Text, At: m.CreatedAt})
+		}
+		if len(msgs) < 500 || msgs[len(msgs)-1].ID >= upTo {
+			break
+		}
+		after = msgs[len(msgs)-1].ID
+	}
+	if len(history) > maxHistory {
+		history = history[len(history)-maxHistory:]
 	}
 	reply, err := r.cfg.Responder.Respond(ctx, ai.ReplyRequest{Contact: c, Conversation: conv, History: history})
 	if err != nil {

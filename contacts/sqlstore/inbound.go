@@ -15,7 +15,7 @@ import (
 )
 
 // channelActor is who the audit log names for contacts a channel creates.
-var channelActor = contacts.Actor{Kind: "channel", Name: "channel"}
+var channelActor = contacts.Actor{Kind: contacts.ActorChannel, Name: "channel"}
 
 // RecordInbound stores an inbound message in one transaction. Two first
 // messages from one new sender racing on PostgreSQL both try to create the
@@ -44,13 +44,11 @@ func (db *DB) recordInbound(ctx context.Context, in contacts.Inbound, idle time.
 		}
 		res.NewContact = c.ID == 0
 		var conv *contacts.Conversation
+		var before *contacts.Contact
 		if !res.NewContact {
 			if conv, err = db.activeConversation(ctx, tx, c.ID, in, idle); err != nil {
 				return err
 			}
-		}
-		var before *contacts.Contact
-		if !res.NewContact {
 			before = c.Clone()
 		}
 		owner := func(field, value string) int64 {
