@@ -47,6 +47,8 @@ type ChannelStore interface {
 	// ChannelByID finds a channel whatever its project (webhooks name it).
 	ChannelByID(ctx context.Context, id int64) (*ChannelConfig, error)
 	ListChannels(ctx context.Context, projectID int64) ([]ChannelConfig, error)
+	// ChannelsOfType lists every project's channels of one type.
+	ChannelsOfType(ctx context.Context, typ string) ([]ChannelConfig, error)
 	UpdateChannel(ctx context.Context, c *ChannelConfig) error
 	DeleteChannel(ctx context.Context, projectID, id int64) error
 }
@@ -220,6 +222,11 @@ func (s *Service) forgetChannel(id int64) {
 // ListChannels lists the project's channels.
 func (s *Service) ListChannels(ctx context.Context, projectID int64) ([]ChannelConfig, error) {
 	return s.store.ListChannels(ctx, projectID)
+}
+
+// ChannelsOfType lists every project's channels of a type (for pollers).
+func (s *Service) ChannelsOfType(ctx context.Context, typ string) ([]ChannelConfig, error) {
+	return s.store.ChannelsOfType(ctx, typ)
 }
 
 // DeleteChannel removes a channel; its contacts and conversations stay.

@@ -94,6 +94,10 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 			wg.Add(1)
 			go func() { defer wg.Done(); router.Run(bgCtx) }()
 		}
+		poller := &telegram.Poller{Channels: svc.ChannelsOfType, Log: log,
+			Receive: func(ctx context.Context, in contacts.Inbound) error { _, err := router.Receive(ctx, in); return err }}
+		wg.Add(1)
+		go func() { defer wg.Done(); poller.Run(bgCtx) }()
 		runScheduler(bgCtx, svc, db, *anonTTL, log)
 		wg.Wait()
 	}()

@@ -64,8 +64,17 @@ func (db *DB) ChannelByID(ctx context.Context, id int64) (*contacts.ChannelConfi
 
 // ListChannels lists a project's channels in creation order.
 func (db *DB) ListChannels(ctx context.Context, projectID int64) ([]contacts.ChannelConfig, error) {
+	return db.channels(ctx, `project_id = ?`, projectID)
+}
+
+// ChannelsOfType lists every project's channels of a type.
+func (db *DB) ChannelsOfType(ctx context.Context, typ string) ([]contacts.ChannelConfig, error) {
+	return db.channels(ctx, `type = ?`, typ)
+}
+
+func (db *DB) channels(ctx context.Context, where string, arg any) ([]contacts.ChannelConfig, error) {
 	var rows []channelRow
-	if err := db.r.SelectContext(ctx, &rows, db.q(`SELECT `+channelColumns+` FROM channels WHERE project_id = ? ORDER BY id`), projectID); err != nil {
+	if err := db.r.SelectContext(ctx, &rows, db.q(`SELECT `+channelColumns+` FROM channels WHERE `+where+` ORDER BY id`), arg); err != nil {
 		return nil, err
 	}
 	out := make([]contacts.ChannelConfig, len(rows))

@@ -5,11 +5,13 @@ package telegramtest
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // FakeBotAPI speaks the Bot API's wire format for getMe and sendMessage.
@@ -21,6 +23,7 @@ type FakeBotAPI struct {
 	RetryFor  int
 	TokenSeen string
 	Webhook   map[string]string // the last setWebhook call's values
+	Updates   []string          // updates getUpdates hands out, by update_id order
 }
 
 // NewFakeBotAPI starts a fake Bot API, closed when the test ends.
@@ -41,6 +44,27 @@ func NewFakeBotAPI(t testing.TB) *FakeBotAPI {
 				return
 			}
 			w.Write([]byte(`{"ok":true,"result":{"id":999,"is_bot":true,"first_name":"Shop Bot","username":"shop_bot"}}`))
+		case "deleteWebhook":
+			w.Write([]byte(`{"ok":true,"result":true}`))
+		case "getUpdates":
+			offset := 0
+			fmt.Sscan(r.PostForm.Get("offset"), &offset)
+			var out []string
+			for _, u := range f.Updates {
+				var head struct {
+					UpdateID int `json:"update_id"`
+				}
+				json.Unmarshal([]byte(u), &head)
+				if head.UpdateID >= offset {
+					out = append(out, u)
+				}
+			}
+			if len(out) == 0 {
+				f.mu.Unlock()
+				time.Sleep(20 * time.Millisecond) // a short long poll
+				f.mu.Lock()
+			}
+			w.Write([]byte(`{"ok":true,"result":[` + strings.Join(out, ",") + `]}`))
 		case "setWebhook":
 			f.Webhook = map[string]string{}
 			for k := range r.PostForm {
