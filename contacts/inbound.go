@@ -31,6 +31,9 @@ type Inbound struct {
 	Text             string
 	Attachments      json.RawMessage
 	At               time.Time
+	// Attributes are facts the channel observed (a widget visitor's last
+	// IP, browser and page), kept in the contact's custom attributes.
+	Attributes map[string]string
 }
 
 // Hints are unverified profile values a channel reports.
@@ -101,6 +104,11 @@ func (in *Inbound) validate(region string) error {
 	if len(in.Attachments) > 0 && !json.Valid(in.Attachments) {
 		v.Add("attachments", "must be JSON")
 	}
+	for k, val := range in.Attributes {
+		if !validCustomKey(k) || len(val) > maxCustomValue {
+			v.Add("attributes", "keys are 1-64 letters, digits, '_', '.' or '-'; values at most 2000 characters")
+		}
+	}
 	if err := v.Err(); err != nil {
 		return err
 	}
@@ -151,6 +159,15 @@ func (in *Inbound) applyTo(c *Contact, res *InboundResult, newConversation bool,
 	fill("country", &c.Country, h.Country)
 	fill("region", &c.Region, h.Region)
 	fill("city", &c.City, h.City)
+	for k, v := range in.Attributes {
+		if v == "" || c.Custom[k] == v {
+			continue
+		}
+		if c.Custom == nil {
+			c.Custom = map[string]string{}
+		}
+		c.Custom[k] = v
+	}
 	if _, ok := c.Identity(in.Channel); !ok || in.Handle != "" {
 		c.SetIdentity(in.Channel, in.ExternalID, in.Handle, in.At)
 	}

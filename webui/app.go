@@ -32,7 +32,10 @@ type Config struct {
 	// PublicURL is where providers reach this server (for webhook
 	// registration); empty leaves webhooks to be registered by hand.
 	PublicURL string
-	Logger    *slog.Logger // nil: slog.Default()
+	// TrustedProxies (IPs or CIDRs) may set X-Forwarded-For; from anyone
+	// else the header is ignored and the connection's address is the client's.
+	TrustedProxies []string
+	Logger         *slog.Logger // nil: slog.Default()
 }
 
 // Server serves the HTTP API over a contacts.Service.
@@ -54,12 +57,16 @@ func New(cfg Config) *Server {
 	s := &Server{svc: cfg.Service, router: cfg.Router, kinds: cfg.Kinds, publicURL: cfg.PublicURL, log: cfg.Logger.With("component", "webui")}
 	s.auth = []authenticator{s.bearerKey}
 	s.app = fiber.New(fiber.Config{
-		BodyLimit:             BodyLimit,
-		ErrorHandler:          s.handleError,
-		DisableStartupMessage: true,
-		JSONEncoder:           json.Marshal,
-		JSONDecoder:           json.Unmarshal,
-		AppName:               "switchboard",
+		BodyLimit:               BodyLimit,
+		ProxyHeader:             fiber.HeaderXForwardedFor,
+		EnableTrustedProxyCheck: true,
+		EnableIPValidation:      true, // the first valid address of X-Forwarded-For
+		TrustedProxies:          cfg.TrustedProxies,
+		ErrorHandler:            s.handleError,
+		DisableStartupMessage:   true,
+		JSONEncoder:             json.Marshal,
+		JSONDecoder:             json.Unmarshal,
+		AppName:                 "switchboard",
 	})
 	s.app.Use(s.recoverPanics)
 	s.routes()

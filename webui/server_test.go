@@ -38,6 +38,9 @@ type testEnv struct {
 	logs    *syncBuffer
 }
 
+// testTrustedProxies configures the next newEnv's trusted proxies.
+var testTrustedProxies []string
+
 // newEnv starts a server; setup runs before it listens (to add test routes).
 func newEnv(t testing.TB, setup ...func(*Server)) *testEnv {
 	t.Helper()
@@ -56,7 +59,7 @@ func newEnv(t testing.TB, setup ...func(*Server)) *testEnv {
 			"messenger": messenger.NewSender(svc.ChannelByID), whatsappcloud.Type: whatsappcloud.NewSender(svc.ChannelByID)}})
 	kinds := map[string]contacts.ChannelKind{"widget": widget.Kind{}, "livechat": widget.Kind{}, "telegram": telegram.Kind{},
 		"messenger": messenger.Kind{}, whatsappcloud.Type: whatsappcloud.Kind{}}
-	srv := New(Config{Service: svc, Router: router, Kinds: kinds, Logger: logger})
+	srv := New(Config{Service: svc, Router: router, Kinds: kinds, Logger: logger, TrustedProxies: testTrustedProxies})
 	for _, f := range setup {
 		f(srv)
 	}

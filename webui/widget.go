@@ -76,6 +76,7 @@ func (s *Server) widgetPost(c *fiber.Ctx) error {
 		return err
 	}
 	in.ChannelID = ch.ID
+	widget.Visitor(&in, c.IP(), c.Get(fiber.HeaderUserAgent))
 	res, err := s.router.Receive(c.UserContext(), in)
 	if err != nil {
 		return err

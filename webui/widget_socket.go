@@ -83,6 +83,7 @@ func (s *Server) widgetSocket(conn *websocket.Conn) {
 			in, err := m.Inbound(loc.ch.ProjectID, loc.kind, s.svc.Region(), s.svc.Now())
 			if err == nil {
 				in.ChannelID = loc.ch.ID
+				widget.Visitor(&in, conn.IP(), conn.Headers(fiber.HeaderUserAgent))
 				var res *contacts.InboundResult
 				if res, err = s.router.Receive(ctx, in); err == nil {
 					if !subscribed {

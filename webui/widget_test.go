@@ -101,6 +101,9 @@ func TestWidgetConversationWithStaff(t *testing.T) {
 	if len(contacts) != 1 || contacts[0]["first_name"] != "Ana" || contacts[0]["channel"] != "widget" {
 		t.Fatalf("contact: %s", list.raw)
 	}
+	if custom := contacts[0]["custom"].(map[string]any); custom["last_ip"] != "127.0.0.1" || custom["last_user_agent"] == "" {
+		t.Errorf("visitor details: %v", custom)
+	}
 	e.drainJobs()
 	poll := e.doOrigin(shop, "GET", path+"?visitor_id=visitor_0001", nil).must(t, 200)
 	msgs := poll.list("messages")
@@ -136,4 +139,29 @@ func TestWidgetConversationWithStaff(t *testing.T) {
 		t.Errorf("close: %s", closed.raw)
 	}
 	e.do("POST", fmt.Sprintf("/api/v1/conversations/%d/close", conv), nil).mustError(t, 409, "conflict")
+}
+
+func TestWidgetClientAddress(t *testing.T) {
+	post := func(e *testEnv, key string) map[string]any {
+		req, _ := http.NewRequest("POST", e.base+"/channels/widget/"+key+"/messages",
+			strings.NewReader(`{"visitor_id": "visitor_ip_1", "text": "hi", "page_url": "https://shop.example.com/pricing"}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-Forwarded-For", "203.0.113.7, 10.0.0.2")
+		e.send(req).must(t, 201)
+		return e.do("GET", "/api/v1/contacts?channel=widget", nil).must(t, 200).list("contacts")[0]["custom"].(map[string]any)
+	}
+	// From an untrusted peer the header is ignored.
+	e := newEnv(t)
+	key := e.do("POST", "/api/v1/channels", map[string]any{"type": "widget"}).must(t, 201).body["public_key"].(string)
+	if c := post(e, key); c["last_ip"] != "127.0.0.1" || c["last_page_url"] != "https://shop.example.com/pricing" {
+		t.Errorf("untrusted: %v", c)
+	}
+	// Behind a trusted proxy the forwarded client address counts.
+	testTrustedProxies = []string{"127.0.0.1"}
+	defer func() { testTrustedProxies = nil }()
+	e = newEnv(t)
+	key = e.do("POST", "/api/v1/channels", map[string]any{"type": "widget"}).must(t, 201).body["public_key"].(string)
+	if c := post(e, key); c["last_ip"] != "203.0.113.7" {
+		t.Errorf("trusted proxy: %v", c)
+	}
 }

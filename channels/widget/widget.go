@@ -141,6 +141,11 @@ func (m *Message) Inbound(projectID int64, ch contacts.Channel, region string, a
 			v.Add("phone", "is not a valid phone number")
 		}
 	}
+	if m.PageURL != "" {
+		if u, err := url.Parse(m.PageURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || len(m.PageURL) > 2000 {
+			v.Add("page_url", "must be the http(s) address of the page, at most 2000 characters")
+		}
+	}
 	if err := v.Err(); err != nil {
 		return contacts.Inbound{}, err
 	}
@@ -151,7 +156,22 @@ func (m *Message) Inbound(projectID int64, ch contacts.Channel, region string, a
 	first, last := contacts.SplitName(m.Name)
 	return contacts.Inbound{ProjectID: projectID, Channel: ch, ExternalID: m.VisitorID,
 		Hints:            contacts.Hints{FirstName: first, LastName: last, Email: m.Email, Phone: m.Phone},
-		ChannelMessageID: m.VisitorID + ":" + id, Text: text, At: at}, nil
+		ChannelMessageID: m.VisitorID + ":" + id, Text: text, At: at,
+		Attributes: map[string]string{"last_page_url": m.PageURL}}, nil
+}
+
+// Visitor records where a visitor wrote from: the client address (as the
+// server determined it, trusting X-Forwarded-For only from configured
+// proxies) and the browser.
+func Visitor(in *contacts.Inbound, ip, userAgent string) {
+	if in.Attributes == nil {
+		in.Attributes = map[string]string{}
+	}
+	in.Attributes["last_ip"] = ip
+	if r := []rune(userAgent); len(r) > 300 {
+		userAgent = string(r[:300])
+	}
+	in.Attributes["last_user_agent"] = userAgent
 }
 
 func randomID() string {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"strings"
 	"sync"
 	"time"
 
@@ -29,6 +30,8 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 		"erase widget visitors who left no identifier after this much silence (env SWITCHBOARD_ANONYMOUS_TTL)")
 	publicURL := fs.String("public-url", envOr("SWITCHBOARD_PUBLIC_URL", ""),
 		"where channel providers reach this server, e.g. https://chat.example.com: Telegram webhooks are registered with it (env SWITCHBOARD_PUBLIC_URL)")
+	proxies := fs.String("trusted-proxies", envOr("SWITCHBOARD_TRUSTED_PROXIES", ""),
+		"comma-separated IPs or CIDRs of reverse proxies whose X-Forwarded-For is believed (env SWITCHBOARD_TRUSTED_PROXIES)")
 	workers := fs.Int("workers", 1, "job workers answering messages (0 leaves jobs queued, e.g. while measuring ingest)")
 	idle := fs.Duration("conversation-idle", common.envDuration("SWITCHBOARD_CONVERSATION_IDLE", contacts.DefaultConversationIdle),
 		"close a conversation after this much silence (env SWITCHBOARD_CONVERSATION_IDLE)")
@@ -80,7 +83,8 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 		whatsappcloud.Type:                whatsappcloud.NewSender(svc.ChannelByID),
 	}
 	router := gateway.New(gateway.Config{Service: svc, Queue: db, Responder: greeting.Responder{}, Senders: senders, Idle: *idle, Logger: log})
-	srv := webui.New(webui.Config{Service: svc, Router: router, Kinds: kinds, PublicURL: *publicURL, Logger: log})
+	srv := webui.New(webui.Config{Service: svc, Router: router, Kinds: kinds, PublicURL: *publicURL,
+		TrustedProxies: splitList(*proxies), Logger: log})
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Listen(ln) }()
 	log.Info("switchboard is listening", "addr", ln.Addr().String(), "database", db.Dialect())
@@ -183,4 +187,15 @@ func runScheduler(ctx context.Context, svc *contacts.Service, db *sqlstore.DB, a
 		case <-tick.C:
 		}
 	}
+}
+
+// splitList splits a comma-separated flag value, dropping empty items.
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
 }
