@@ -53,6 +53,7 @@ type Message struct {
 	ChannelMessageID string          `json:"channel_message_id"`
 	Status           string          `json:"status"`
 	CreatedAt        time.Time       `json:"created_at"`
+	EditedAt         time.Time       `json:"edited_at"` // zero: never edited
 }
 
 // Note is a team note on a contact, separate from the free-text notes field.

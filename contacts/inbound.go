@@ -31,6 +31,10 @@ type Inbound struct {
 	Text             string
 	Attachments      json.RawMessage
 	At               time.Time
+	// Edit marks the message as a new version of the stored message with
+	// the same channel message id: its text is replaced (the first version
+	// kept), and nothing else happens.
+	Edit bool
 	// Attributes are facts the channel observed (a widget visitor's last
 	// IP, browser and page), kept in the contact's custom attributes.
 	Attributes map[string]string
@@ -47,7 +51,9 @@ type InboundResult struct {
 	Conversation *Conversation
 	Message      *Message
 	// Duplicate: the message was stored before (a redelivery); nothing changed.
-	Duplicate  bool
+	Duplicate bool
+	// Edited: an edit was applied to the stored message.
+	Edited     bool
 	NewContact bool
 	// OptedOut / OptedIn: the message changed the contact's do_not_contact.
 	OptedOut, OptedIn bool

@@ -74,14 +74,22 @@ func (r *Router) Run(ctx context.Context) { r.worker.Run(ctx) }
 
 // Receive records an inbound message. When it returns without error the
 // message and its follow-up job are committed, and the channel may be
-// acknowledged; a redelivery returns the stored copy with Duplicate set.
+// acknowledged; a redelivery returns the stored copy with Duplicate set, and
+// an edit of a message never stored comes back with Duplicate and no message.
 func (r *Router) Receive(ctx context.Context, in contacts.Inbound) (*contacts.InboundResult, error) {
 	res, err := r.cfg.Service.RecordInbound(ctx, in, r.cfg.Idle)
+	if in.Edit && errors.Is(err, contacts.ErrNotFound) {
+		// An edit of a message from before this channel existed: nothing to
+		// update, and the channel must not redeliver it forever.
+		return &contacts.InboundResult{Duplicate: true}, nil
+	}
 	if err != nil {
 		return nil, err
 	}
-	if !res.Duplicate {
-		r.worker.Notify()
+	if !res.Duplicate && res.Contact != nil {
+		if !res.Edited {
+			r.worker.Notify()
+		}
 		r.hub.Publish(Event{ProjectID: in.ProjectID, ContactID: res.Contact.ID, Message: *res.Message})
 	}
 	return res, nil

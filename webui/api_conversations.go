@@ -49,6 +49,7 @@ type messageView struct {
 	ChannelMessageID string           `json:"channel_message_id"`
 	Status           string           `json:"status"`
 	CreatedAt        *time.Time       `json:"created_at"`
+	EditedAt         *time.Time       `json:"edited_at"`
 }
 
 var noAttachments = json.RawMessage("[]")
@@ -62,7 +63,7 @@ func messagesJSON(ms []contacts.Message) []messageView {
 		}
 		out[i] = messageView{ID: m.ID, ConversationID: m.ConversationID, Direction: m.Direction, SenderKind: m.SenderKind,
 			Text: m.Text, Attachments: att, Channel: m.Channel, ChannelMessageID: m.ChannelMessageID, Status: m.Status,
-			CreatedAt: timeJSON(m.CreatedAt)}
+			CreatedAt: timeJSON(m.CreatedAt), EditedAt: timeJSON(m.EditedAt)}
 	}
 	return out
 }

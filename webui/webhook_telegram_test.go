@@ -43,6 +43,9 @@ func TestTelegramWebhook(t *testing.T) {
 	e.telegramPost(id, secret, string(update)).must(t, 200) // Telegram redelivers
 	group, _ := os.ReadFile("../channels/telegram/testdata/group.json")
 	e.telegramPost(id, secret, string(group)).must(t, 200)
+	edited, _ := os.ReadFile("../channels/telegram/testdata/edited.json")
+	e.telegramPost(id, secret, string(edited)).must(t, 200)
+	e.telegramPost(id, secret, strings.Replace(string(edited), `"message_id": 41`, `"message_id": 4100`, 1)).must(t, 200) // unknown: dropped
 
 	list := e.do("GET", "/api/v1/contacts?channel=telegram", nil).must(t, 200)
 	cs := list.list("contacts")
@@ -52,6 +55,10 @@ func TestTelegramWebhook(t *testing.T) {
 	convs := e.do("GET", fmt.Sprintf("/api/v1/contacts/%d/conversations", int64(cs[0]["id"].(float64))), nil).must(t, 200).list("conversations")
 	if len(convs) != 1 || convs[0]["message_count"].(float64) != 1 {
 		t.Errorf("conversations: %v", convs)
+	}
+	msgs := e.do("GET", fmt.Sprintf("/api/v1/conversations/%d/messages", int64(convs[0]["id"].(float64))), nil).must(t, 200).list("messages")
+	if len(msgs) != 1 || msgs[0]["text"] != "Olá! Do you ship to Porto?" || msgs[0]["edited_at"] == nil {
+		t.Errorf("edited message: %v", msgs)
 	}
 	e.drainJobs()
 	sent := api.Sends()

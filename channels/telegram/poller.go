@@ -123,7 +123,7 @@ func (p *Poller) poll(ctx context.Context, ch contacts.ChannelConfig, cfg *Confi
 				bot = b
 			}
 			resp, err := bot.MakeRequest("getUpdates", tgbotapi.Params{"offset": strconv.Itoa(offset),
-				"timeout": strconv.Itoa(p.Wait), "allowed_updates": `["message"]`})
+				"timeout": strconv.Itoa(p.Wait), "allowed_updates": `["message","edited_message"]`})
 			if err != nil {
 				return err
 			}

@@ -106,7 +106,7 @@ func (Kind) Activate(ctx context.Context, ch *contacts.ChannelConfig, publicURL 
 	_, err = bot.MakeRequest("setWebhook", tgbotapi.Params{
 		"url":             strings.TrimRight(publicURL, "/") + WebhookPath(ch.ID),
 		"secret_token":    cfg.SecretToken,
-		"allowed_updates": `["message"]`,
+		"allowed_updates": `["message","edited_message"]`,
 	})
 	if err != nil {
 		return refused(err)

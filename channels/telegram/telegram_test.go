@@ -42,7 +42,11 @@ func TestInbound(t *testing.T) {
 	if other.VerifiedPhone != "" || other.Hints.Phone != "" {
 		t.Errorf("someone else's contact taken as the sender's phone: %+v", other)
 	}
-	for _, f := range []string{"group.json", "edited.json"} {
+	edit, ok, err := Inbound(fixture(t, "edited.json"), 3, 9)
+	if err != nil || !ok || !edit.Edit || edit.ChannelMessageID != "111222333:41" || edit.Text != "Olá! Do you ship to Porto?" || edit.At.Unix() != 1767000030 {
+		t.Errorf("edit: %+v %v %v", edit, ok, err)
+	}
+	for _, f := range []string{"group.json"} {
 		if _, ok, err := Inbound(fixture(t, f), 3, 9); ok || err != nil {
 			t.Errorf("%s: ok=%v err=%v, want skipped", f, ok, err)
 		}

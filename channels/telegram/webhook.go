@@ -28,22 +28,29 @@ func (c *Config) CheckSecret(header string) error {
 	return nil
 }
 
-// Inbound turns an update into the gateway's input. ok is false for updates
-// the gateway does not handle (groups, channels, edits, bots, service
-// messages); they are acknowledged and dropped.
+// Inbound turns an update into the gateway's input; an edited message comes
+// back with Edit set. ok is false for updates the gateway does not handle
+// (groups, channels, bots, service messages); they are acknowledged and
+// dropped.
 func Inbound(body []byte, projectID, channelID int64) (in contacts.Inbound, ok bool, err error) {
 	var u tgbotapi.Update
 	if err := json.Unmarshal(body, &u); err != nil {
 		return in, false, contacts.Invalid("update", "is not a Telegram update: "+strings.TrimPrefix(err.Error(), "json: "))
 	}
-	m := u.Message
+	m, edit := u.Message, false
+	if m == nil && u.EditedMessage != nil {
+		m, edit = u.EditedMessage, true
+	}
 	if m == nil || m.From == nil || m.Chat == nil || m.Chat.Type != "private" || m.From.IsBot {
 		return in, false, nil
 	}
 	in = contacts.Inbound{ProjectID: projectID, ChannelID: channelID, Channel: contacts.ChannelTelegram,
 		ExternalID: strconv.FormatInt(m.Chat.ID, 10), Text: m.Text,
 		Hints:            contacts.Hints{FirstName: m.From.FirstName, LastName: m.From.LastName},
-		ChannelMessageID: fmt.Sprintf("%d:%d", m.Chat.ID, m.MessageID), At: time.Unix(int64(m.Date), 0).UTC()}
+		ChannelMessageID: fmt.Sprintf("%d:%d", m.Chat.ID, m.MessageID), At: time.Unix(int64(m.Date), 0).UTC(), Edit: edit}
+	if edit && m.EditDate > 0 {
+		in.At = time.Unix(int64(m.EditDate), 0).UTC()
+	}
 	if m.From.UserName != "" {
 		in.Handle = "@" + m.From.UserName
 	}

@@ -141,13 +141,14 @@ type messageRow struct {
 	ChannelMessageID sql.NullString `db:"channel_message_id"`
 	Status           string         `db:"status"`
 	CreatedAt        int64          `db:"created_at"`
+	EditedAt         sql.NullInt64  `db:"edited_at"`
 }
 
 // ListMessages lists messages in order after afterID.
 func (db *DB) ListMessages(ctx context.Context, projectID, conversationID, afterID int64, limit int) ([]contacts.Message, error) {
 	var rows []messageRow
 	if err := db.r.SelectContext(ctx, &rows, db.q(`SELECT id, conversation_id, direction, sender_kind, text,
-		attachments, channel, channel_message_id, status, created_at FROM messages
+		attachments, channel, channel_message_id, status, created_at, edited_at FROM messages
 		WHERE project_id = ? AND conversation_id = ? AND id > ? ORDER BY id LIMIT ?`), projectID, conversationID, afterID, limit); err != nil {
 		return nil, err
 	}
@@ -161,14 +162,15 @@ func (db *DB) ListMessages(ctx context.Context, projectID, conversationID, after
 func (r messageRow) toMessage() contacts.Message {
 	return contacts.Message{ID: r.ID, ConversationID: r.ConversationID, Direction: r.Direction,
 		SenderKind: r.SenderKind, Text: r.Text, Attachments: []byte(r.Attachments), Channel: contacts.Channel(r.Channel),
-		ChannelMessageID: r.ChannelMessageID.String, Status: r.Status, CreatedAt: fromMS(sql.NullInt64{Int64: r.CreatedAt, Valid: true})}
+		ChannelMessageID: r.ChannelMessageID.String, Status: r.Status, CreatedAt: fromMS(sql.NullInt64{Int64: r.CreatedAt, Valid: true}),
+		EditedAt: fromMS(r.EditedAt)}
 }
 
 // MessageByChannelID finds a message by its channel id.
 func (db *DB) MessageByChannelID(ctx context.Context, projectID int64, channel contacts.Channel, channelMessageID string) (*contacts.Message, error) {
 	var r messageRow
 	if err := db.r.GetContext(ctx, &r, db.q(`SELECT id, conversation_id, direction, sender_kind, text, attachments, channel,
-		channel_message_id, status, created_at FROM messages WHERE project_id = ? AND channel = ? AND channel_message_id = ?`),
+		channel_message_id, status, created_at, edited_at FROM messages WHERE project_id = ? AND channel = ? AND channel_message_id = ?`),
 		projectID, string(channel), channelMessageID); err != nil {
 		return nil, db.mapErr(err)
 	}
@@ -214,7 +216,7 @@ func (db *DB) CloseConversation(ctx context.Context, projectID, id int64, at tim
 func (db *DB) MessagesOfIdentity(ctx context.Context, projectID int64, channel contacts.Channel, externalID string, afterID int64, limit int) ([]contacts.Message, error) {
 	var rows []messageRow
 	if err := db.r.SelectContext(ctx, &rows, db.q(`SELECT m.id, m.conversation_id, m.direction, m.sender_kind, m.text,
-		m.attachments, m.channel, m.channel_message_id, m.status, m.created_at FROM identities i
+		m.attachments, m.channel, m.channel_message_id, m.status, m.created_at, m.edited_at FROM identities i
 		JOIN conversations v ON v.contact_id = i.contact_id AND v.channel = i.channel
 		JOIN messages m ON m.conversation_id = v.id
 		WHERE i.project_id = ? AND i.channel = ? AND i.external_id = ? AND m.id > ? ORDER BY m.id LIMIT ?`),

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"time"
@@ -36,7 +37,13 @@ func (db *DB) recordInbound(ctx context.Context, in contacts.Inbound, idle time.
 	err := db.inBatch(ctx, func(tx *sqlx.Tx) error {
 		*res = contacts.InboundResult{} // a savepoint rolled back leaves nothing behind
 		if done, err := db.findStoredInbound(ctx, tx, in, res); done || err != nil {
+			if done && in.Edit && res.Message.Text != in.Text {
+				return db.applyEdit(ctx, tx, in, res)
+			}
 			return err
+		}
+		if in.Edit {
+			return fmt.Errorf("an edit of message %s, which was never stored: %w", in.ChannelMessageID, contacts.ErrNotFound)
 		}
 		c, err := db.resolveSender(ctx, tx, in)
 		if err != nil {
@@ -136,7 +143,7 @@ func (db *DB) recordInbound(ctx context.Context, in contacts.Inbound, idle time.
 func (db *DB) findStoredInbound(ctx context.Context, tx *sqlx.Tx, in contacts.Inbound, res *contacts.InboundResult) (bool, error) {
 	var row messageRow
 	err := db.txGet(ctx, tx, &row, `SELECT id, conversation_id, direction, sender_kind, text, attachments, channel,
-		channel_message_id, status, created_at FROM messages WHERE project_id = ? AND channel = ? AND channel_message_id = ?`,
+		channel_message_id, status, created_at, edited_at FROM messages WHERE project_id = ? AND channel = ? AND channel_message_id = ?`,
 		in.ProjectID, string(in.Channel), in.ChannelMessageID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
@@ -266,4 +273,15 @@ func (db *DB) AnonymousBefore(ctx context.Context, before time.Time, limit int) 
 		out[i] = contacts.AnonymousVisitor{ProjectID: r.ProjectID, ContactID: r.ID}
 	}
 	return out, err
+}
+
+// applyEdit replaces a stored message's text with its edited version,
+// keeping the first version.
+func (db *DB) applyEdit(ctx context.Context, tx *sqlx.Tx, in contacts.Inbound, res *contacts.InboundResult) error {
+	if err := db.txExec(ctx, tx, `UPDATE messages SET original_text = COALESCE(original_text, text), text = ?, edited_at = ?
+		WHERE id = ?`, in.Text, msNotNull(in.At), res.Message.ID); err != nil {
+		return err
+	}
+	res.Message.Text, res.Duplicate, res.Edited = in.Text, false, true
+	return nil
 }

@@ -249,3 +249,28 @@ func TestPurgeAnonymousVisitors(t *testing.T) {
 		}
 	})
 }
+
+func TestInboundEdits(t *testing.T) {
+	eachStore(t, func(t *testing.T, db *DB) {
+		f := newFixture(t, db)
+		orig := f.inbound(t, contacts.Inbound{Channel: contacts.ChannelTelegram, ExternalID: "5", ChannelMessageID: "5:1", Text: "ship to Lisbon?"})
+		f.now = f.now.Add(time.Minute)
+		res := f.inbound(t, contacts.Inbound{Channel: contacts.ChannelTelegram, ExternalID: "5", ChannelMessageID: "5:1", Text: "ship to Porto?", Edit: true})
+		if !res.Edited || res.Duplicate || res.Message.ID != orig.Message.ID {
+			t.Fatalf("edit: %+v", res)
+		}
+		msgs, _ := f.svc.ListMessages(context.Background(), f.project, orig.Conversation.ID, 0, 0)
+		var original string
+		db.r.Get(&original, db.q(`SELECT original_text FROM messages WHERE id = ?`), orig.Message.ID)
+		if len(msgs) != 1 || msgs[0].Text != "ship to Porto?" || msgs[0].EditedAt.IsZero() || original != "ship to Lisbon?" {
+			t.Errorf("after the edit: %+v (original %q)", msgs, original)
+		}
+		if n := count(t, db, `SELECT COUNT(*) FROM queue`); n != 1 {
+			t.Errorf("an edit queued a reply: %d jobs", n)
+		}
+		if _, err := f.svc.RecordInbound(context.Background(), contacts.Inbound{ProjectID: f.project, Channel: contacts.ChannelTelegram,
+			ExternalID: "5", ChannelMessageID: "5:99", Text: "x", Edit: true}, 0); !errors.Is(err, contacts.ErrNotFound) {
+			t.Errorf("edit of an unknown message: %v", err)
+		}
+	})
+}
