@@ -15,6 +15,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/limiter"
 
+	"github.com/switchboard-oss/switchboard/channels/whatsapp"
 	"github.com/switchboard-oss/switchboard/contacts"
 	"github.com/switchboard-oss/switchboard/gateway"
 )
@@ -32,6 +33,8 @@ type Config struct {
 	// PublicURL is where providers reach this server (for webhook
 	// registration); empty leaves webhooks to be registered by hand.
 	PublicURL string
+	// WhatsApp pairs and runs whatsmeow channels; nil disables pairing.
+	WhatsApp *whatsapp.Manager
 	// TrustedProxies (IPs or CIDRs) may set X-Forwarded-For; from anyone
 	// else the header is ignored and the connection's address is the client's.
 	TrustedProxies []string
@@ -44,6 +47,7 @@ type Server struct {
 	router    *gateway.Router
 	kinds     map[string]contacts.ChannelKind
 	publicURL string
+	whatsapp  *whatsapp.Manager
 	log       *slog.Logger
 	app       *fiber.App
 	auth      []authenticator
@@ -54,7 +58,7 @@ func New(cfg Config) *Server {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	s := &Server{svc: cfg.Service, router: cfg.Router, kinds: cfg.Kinds, publicURL: cfg.PublicURL, log: cfg.Logger.With("component", "webui")}
+	s := &Server{svc: cfg.Service, router: cfg.Router, kinds: cfg.Kinds, publicURL: cfg.PublicURL, whatsapp: cfg.WhatsApp, log: cfg.Logger.With("component", "webui")}
 	s.auth = []authenticator{s.bearerKey}
 	s.app = fiber.New(fiber.Config{
 		BodyLimit:               BodyLimit,
@@ -126,6 +130,8 @@ func (s *Server) routes() {
 	api.Get("/channels/:id", s.getChannel)
 	api.Patch("/channels/:id", s.updateChannel)
 	api.Delete("/channels/:id", s.deleteChannel)
+	api.Get("/channels/:id/pairing", s.pairingState)
+	api.Post("/channels/:id/pairing", s.startPairing)
 	api.Post("/merges/:id/undo", s.undoMerge)
 	api.Get("/saved-filters", s.listSavedFilters)
 	api.Post("/saved-filters", s.createSavedFilter)

@@ -1,6 +1,8 @@
 package webui
 
 import (
+	wastore "go.mau.fi/whatsmeow/store/sqlstore"
+
 	"bytes"
 	"context"
 	"encoding/json"
@@ -18,6 +20,7 @@ import (
 	"github.com/switchboard-oss/switchboard/channels"
 	"github.com/switchboard-oss/switchboard/channels/messenger"
 	"github.com/switchboard-oss/switchboard/channels/telegram"
+	"github.com/switchboard-oss/switchboard/channels/whatsapp"
 	"github.com/switchboard-oss/switchboard/channels/whatsappcloud"
 	"github.com/switchboard-oss/switchboard/channels/widget"
 	"github.com/switchboard-oss/switchboard/contacts"
@@ -59,7 +62,20 @@ func newEnv(t testing.TB, setup ...func(*Server)) *testEnv {
 			"messenger": messenger.NewSender(svc.ChannelByID), whatsappcloud.Type: whatsappcloud.NewSender(svc.ChannelByID)}})
 	kinds := map[string]contacts.ChannelKind{"widget": widget.Kind{}, "livechat": widget.Kind{}, "telegram": telegram.Kind{},
 		"messenger": messenger.Kind{}, whatsappcloud.Type: whatsappcloud.Kind{}}
-	srv := New(Config{Service: svc, Router: router, Kinds: kinds, Logger: logger, TrustedProxies: testTrustedProxies})
+	kinds[whatsapp.Type] = whatsapp.Kind{}
+	pool, dialect, closeIt, err := db.SideDB()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if closeIt {
+		t.Cleanup(func() { pool.Close() })
+	}
+	container := wastore.NewWithDB(pool, dialect, nil)
+	if err := container.Upgrade(ctx); err != nil {
+		t.Fatalf("whatsmeow store: %v", err)
+	}
+	wa := whatsapp.NewManager(whatsapp.ManagerConfig{Container: container, Channels: svc.ChannelsOfType, Logger: logger})
+	srv := New(Config{Service: svc, Router: router, Kinds: kinds, Logger: logger, TrustedProxies: testTrustedProxies, WhatsApp: wa})
 	for _, f := range setup {
 		f(srv)
 	}

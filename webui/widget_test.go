@@ -165,3 +165,16 @@ func TestWidgetClientAddress(t *testing.T) {
 		t.Errorf("trusted proxy: %v", c)
 	}
 }
+
+func TestWhatsAppPairingState(t *testing.T) {
+	e := newEnv(t)
+	ch := e.do("POST", "/api/v1/channels", map[string]any{"type": "whatsapp", "name": "Shop phone"}).must(t, 201)
+	st := e.do("GET", fmt.Sprintf("/api/v1/channels/%d/pairing", ch.id()), nil).must(t, 200)
+	if st.body["state"] != "unpaired" || st.body["qr"] != nil {
+		t.Errorf("pairing state: %s", st.raw)
+	}
+	tg := e.do("POST", "/api/v1/channels", map[string]any{"type": "widget"}).must(t, 201)
+	e.do("GET", fmt.Sprintf("/api/v1/channels/%d/pairing", tg.id()), nil).mustError(t, 404, "not_found")
+	e.do("POST", fmt.Sprintf("/api/v1/channels/%d/pairing", ch.id()), map[string]any{"phone": "12"}).mustError(t, 422, "validation_failed")
+	e.do("POST", "/api/v1/channels", map[string]any{"type": "whatsapp", "config": map[string]any{"token": "x"}}).mustError(t, 422, "validation_failed")
+}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -14,12 +15,15 @@ import (
 	"github.com/switchboard-oss/switchboard/channels"
 	"github.com/switchboard-oss/switchboard/channels/messenger"
 	"github.com/switchboard-oss/switchboard/channels/telegram"
+	"github.com/switchboard-oss/switchboard/channels/whatsapp"
 	"github.com/switchboard-oss/switchboard/channels/whatsappcloud"
 	"github.com/switchboard-oss/switchboard/channels/widget"
 	"github.com/switchboard-oss/switchboard/contacts"
 	"github.com/switchboard-oss/switchboard/contacts/sqlstore"
 	"github.com/switchboard-oss/switchboard/gateway"
 	"github.com/switchboard-oss/switchboard/webui"
+
+	wastore "go.mau.fi/whatsmeow/store/sqlstore"
 )
 
 func (c *cli) serve(ctx context.Context, args []string) error {
@@ -76,15 +80,27 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 		string(contacts.ChannelTelegram):  telegram.Kind{},
 		string(contacts.ChannelMessenger): messenger.Kind{},
 		whatsappcloud.Type:                whatsappcloud.Kind{},
+		whatsapp.Type:                     whatsapp.Kind{},
 	}
+	// The router and the whatsmeow manager need each other: the manager
+	// hands messages to the router, the router sends through the manager's
+	// clients. Messages arrive only once the manager runs, after both exist.
+	var router *gateway.Router
+	receive := func(ctx context.Context, in contacts.Inbound) error { _, err := router.Receive(ctx, in); return err }
+	wa, closeWA, err := whatsappManager(ctx, db, svc, kinds, receive, log)
+	if err != nil {
+		return err
+	}
+	defer closeWA()
 	senders := map[string]channels.Sender{
+		whatsapp.Type:                     whatsapp.NewSender(wa.Client),
 		string(contacts.ChannelTelegram):  telegram.NewSender(svc.ChannelByID),
 		string(contacts.ChannelMessenger): messenger.NewSender(svc.ChannelByID),
 		whatsappcloud.Type:                whatsappcloud.NewSender(svc.ChannelByID),
 	}
-	router := gateway.New(gateway.Config{Service: svc, Queue: db, Responder: greeting.Responder{}, Senders: senders, Idle: *idle, Logger: log})
+	router = gateway.New(gateway.Config{Service: svc, Queue: db, Responder: greeting.Responder{}, Senders: senders, Idle: *idle, Logger: log})
 	srv := webui.New(webui.Config{Service: svc, Router: router, Kinds: kinds, PublicURL: *publicURL,
-		TrustedProxies: splitList(*proxies), Logger: log})
+		TrustedProxies: splitList(*proxies), WhatsApp: wa, Logger: log})
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Listen(ln) }()
 	log.Info("switchboard is listening", "addr", ln.Addr().String(), "database", db.Dialect())
@@ -98,8 +114,9 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 			wg.Add(1)
 			go func() { defer wg.Done(); router.Run(bgCtx) }()
 		}
-		poller := &telegram.Poller{Channels: svc.ChannelsOfType, Log: log,
-			Receive: func(ctx context.Context, in contacts.Inbound) error { _, err := router.Receive(ctx, in); return err }}
+		wg.Add(1)
+		go func() { defer wg.Done(); wa.Run(bgCtx) }()
+		poller := &telegram.Poller{Channels: svc.ChannelsOfType, Log: log, Receive: receive}
 		wg.Add(1)
 		go func() { defer wg.Done(); poller.Run(bgCtx) }()
 		runScheduler(bgCtx, svc, db, *anonTTL, log)
@@ -187,6 +204,39 @@ func runScheduler(ctx context.Context, svc *contacts.Service, db *sqlstore.DB, a
 		case <-tick.C:
 		}
 	}
+}
+
+// whatsappManager opens whatsmeow's device store in the project database
+// and builds the manager that pairs and runs whatsmeow channels; the
+// returned func closes the store's pool.
+func whatsappManager(ctx context.Context, db *sqlstore.DB, svc *contacts.Service, kinds map[string]contacts.ChannelKind,
+	receive func(context.Context, contacts.Inbound) error, log *slog.Logger) (*whatsapp.Manager, func(), error) {
+	pool, dialect, closeIt, err := db.SideDB()
+	if err != nil {
+		return nil, nil, fmt.Errorf("whatsapp device store: %w", err)
+	}
+	closeFn := func() {
+		if closeIt {
+			pool.Close()
+		}
+	}
+	container := wastore.NewWithDB(pool, dialect, nil)
+	if err := container.Upgrade(ctx); err != nil {
+		closeFn()
+		return nil, nil, fmt.Errorf("whatsapp device store: %w", err)
+	}
+	m := whatsapp.NewManager(whatsapp.ManagerConfig{
+		Container: container,
+		Channels:  svc.ChannelsOfType,
+		SetDevice: func(ctx context.Context, ch *contacts.ChannelConfig, jid string) error {
+			raw, _ := json.Marshal(jid)
+			_, err := svc.UpdateChannel(ctx, ch.ProjectID, ch.ID, kinds, contacts.ChannelInput{Config: map[string]json.RawMessage{"device_jid": raw}})
+			return err
+		},
+		Receive: receive,
+		Logger:  log,
+	})
+	return m, closeFn, nil
 }
 
 // splitList splits a comma-separated flag value, dropping empty items.

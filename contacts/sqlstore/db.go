@@ -41,6 +41,7 @@ type DB struct {
 	batch   *batcher  // SQLite only: groups concurrent small writes into one commit
 	pages   pageCache // totals and seek anchors of large list results
 	txStmts sync.Map  // *sqlx.Tx -> map[string]*sqlx.Stmt, see prep
+	sqliteBase string // SQLite: the DSN without per-pool settings
 }
 
 var _ contacts.Store = (*DB)(nil)
@@ -117,7 +118,7 @@ func openSQLite(ctx context.Context, path string, opts Options) (*DB, error) {
 	r.SetMaxOpenConns(opts.ReadConns)
 	r.SetMaxIdleConns(opts.ReadConns)
 	r.SetConnMaxIdleTime(0)
-	db := &DB{w: w, r: r, dialect: sqlite{}}
+	db := &DB{w: w, r: r, dialect: sqlite{}, sqliteBase: base}
 	db.startBatcher()
 	return db, nil
 }
@@ -186,6 +187,23 @@ func (db *DB) Ping(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
 	return db.r.PingContext(ctx)
+}
+
+// SideDB returns a connection pool for a library that keeps its own tables
+// in the project's database (whatsmeow's device store), with the dialect
+// name it expects. On SQLite that is a separate pool on the same file, so
+// its transactions never wait behind ours in Go; on PostgreSQL it is the
+// shared pool. Close the pool only on SQLite (closeIt).
+func (db *DB) SideDB() (pool *sql.DB, dialect string, closeIt bool, err error) {
+	if db.sqliteBase == "" {
+		return db.w.DB, "postgres", false, nil
+	}
+	pool, err = sql.Open(sqliteDriver, db.sqliteBase+"&_txlock=immediate")
+	if err != nil {
+		return nil, "", false, err
+	}
+	pool.SetMaxOpenConns(1) // one writer, as for ours
+	return pool, "sqlite3", true, nil
 }
 
 // Optimize refreshes the query planner's statistics where they are stale

@@ -1,0 +1,289 @@
+package whatsapp
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"go.mau.fi/whatsmeow"
+	"go.mau.fi/whatsmeow/store"
+	"go.mau.fi/whatsmeow/store/sqlstore"
+	"go.mau.fi/whatsmeow/types"
+	"go.mau.fi/whatsmeow/types/events"
+
+	"github.com/switchboard-oss/switchboard/channels"
+	"github.com/switchboard-oss/switchboard/contacts"
+)
+
+// Type is the channel type name.
+const Type = "whatsapp"
+
+// Config is a whatsmeow channel's settings: none to type in. DeviceJID is
+// written by pairing and cleared when WhatsApp logs the device out.
+type Config struct {
+	DeviceJID string `json:"device_jid"`
+}
+
+// Parse decodes a config.
+func Parse(raw json.RawMessage) (*Config, error) {
+	var cfg Config
+	if err := channels.DecodeConfig(raw, &cfg, "device_jid (set by pairing)"); err != nil {
+		return nil, err
+	}
+	if cfg.DeviceJID != "" {
+		if _, err := types.ParseJID(cfg.DeviceJID); err != nil {
+			return nil, contacts.Invalid("config.device_jid", "is not a WhatsApp device id")
+		}
+	}
+	return &cfg, nil
+}
+
+// Kind validates whatsmeow channel settings.
+type Kind struct{}
+
+var _ contacts.ChannelKind = Kind{}
+
+// HasPublicKey: no embed, no webhook.
+func (Kind) HasPublicKey() bool { return false }
+
+// Normalize checks a config.
+func (Kind) Normalize(raw json.RawMessage) (json.RawMessage, error) {
+	return channels.Normalize(raw, Parse)
+}
+
+// Redact: nothing secret is in the config (the keys live in the device store).
+func (Kind) Redact(raw json.RawMessage) json.RawMessage { return raw }
+
+// Pairing states a channel can be in.
+const (
+	StateUnpaired  = "unpaired"
+	StatePairing   = "pairing"
+	StateConnected = "connected"
+	StateOffline   = "offline" // paired, connection down (whatsmeow reconnects)
+	StateLoggedOut = "logged_out"
+)
+
+// Manager runs one whatsmeow client per paired channel: it connects them
+// at start, pairs new devices, turns their message events into inbound
+// messages, and forgets a device WhatsApp logged out.
+type Manager struct {
+	container *sqlstore.Container
+	channels  func(ctx context.Context, typ string) ([]contacts.ChannelConfig, error)
+	setDevice func(ctx context.Context, ch *contacts.ChannelConfig, jid string) error
+	receive   func(ctx context.Context, in contacts.Inbound) error
+	log       *slog.Logger
+
+	mu      sync.Mutex
+	clients map[int64]*whatsmeow.Client
+	states  map[int64]string
+	qr      map[int64]string // the latest QR code of a pairing in progress
+	ctx     context.Context
+}
+
+// ManagerConfig wires a Manager.
+type ManagerConfig struct {
+	Container *sqlstore.Container
+	Channels  func(ctx context.Context, typ string) ([]contacts.ChannelConfig, error)
+	// SetDevice records a channel's paired device (empty: logged out).
+	SetDevice func(ctx context.Context, ch *contacts.ChannelConfig, jid string) error
+	Receive   func(ctx context.Context, in contacts.Inbound) error
+	Logger    *slog.Logger
+}
+
+// NewManager builds a manager over a device store.
+func NewManager(cfg ManagerConfig) *Manager {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	return &Manager{container: cfg.Container, channels: cfg.Channels, setDevice: cfg.SetDevice, receive: cfg.Receive,
+		log: cfg.Logger.With("component", "whatsapp"), clients: map[int64]*whatsmeow.Client{},
+		states: map[int64]string{}, qr: map[int64]string{}, ctx: context.Background()}
+}
+
+// Run connects every paired channel, then keeps the clients until ctx ends.
+// whatsmeow reconnects with backoff by itself.
+func (m *Manager) Run(ctx context.Context) {
+	m.mu.Lock()
+	m.ctx = ctx
+	m.mu.Unlock()
+	chans, err := m.channels(ctx, Type)
+	if err != nil {
+		m.log.Error("list whatsapp channels", "error", err)
+	}
+	for i := range chans {
+		ch := chans[i]
+		cfg, err := Parse(ch.Config)
+		if err != nil || cfg.DeviceJID == "" {
+			continue
+		}
+		jid, _ := types.ParseJID(cfg.DeviceJID)
+		dev, err := m.container.GetDevice(ctx, jid)
+		if err != nil || dev == nil {
+			m.log.Warn("paired device missing from the store; pair again", "channel_id", ch.ID, "error", err)
+			continue
+		}
+		cli := m.client(&ch, dev)
+		if err := cli.Connect(); err != nil {
+			m.log.Warn("connect whatsapp", "channel_id", ch.ID, "error", err)
+		}
+	}
+	<-ctx.Done()
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, c := range m.clients {
+		c.Disconnect()
+	}
+}
+
+// client builds a client for a device and routes its events.
+func (m *Manager) client(ch *contacts.ChannelConfig, dev *store.Device) *whatsmeow.Client {
+	cli := whatsmeow.NewClient(dev, nil)
+	cli.AddEventHandler(func(evt any) { m.Handle(ch, dev.LIDs, evt) })
+	m.mu.Lock()
+	m.clients[ch.ID] = cli
+	m.states[ch.ID] = StateOffline
+	m.mu.Unlock()
+	return cli
+}
+
+// Handle applies one whatsmeow event of a channel; exported so tests can
+// feed events without a connection.
+func (m *Manager) Handle(ch *contacts.ChannelConfig, lids LIDResolver, evt any) {
+	m.mu.Lock()
+	ctx := m.ctx
+	m.mu.Unlock()
+	switch e := evt.(type) {
+	case *events.Message:
+		in, ok := Inbound(ctx, e, lids, ch.ProjectID, ch.ID)
+		if !ok {
+			return
+		}
+		if err := m.receive(ctx, in); err != nil {
+			// whatsmeow acknowledged the message to WhatsApp already; a
+			// failure here is logged loudly so it can be found.
+			m.log.Error("record whatsapp message", "channel_id", ch.ID, "message_id", in.ChannelMessageID, "error", err)
+		}
+	case *events.Connected:
+		m.setState(ch.ID, StateConnected)
+	case *events.Disconnected:
+		m.setState(ch.ID, StateOffline)
+	case *events.LoggedOut:
+		m.log.Warn("whatsapp logged this device out; pair again", "channel_id", ch.ID, "reason", e.Reason.String())
+		m.setState(ch.ID, StateLoggedOut)
+		m.mu.Lock()
+		delete(m.clients, ch.ID)
+		m.mu.Unlock()
+		if err := m.setDevice(ctx, ch, ""); err != nil {
+			m.log.Error("forget logged-out device", "channel_id", ch.ID, "error", err)
+		}
+	case *events.PairSuccess:
+		m.mu.Lock()
+		delete(m.qr, ch.ID)
+		m.mu.Unlock()
+		if err := m.setDevice(ctx, ch, e.ID.String()); err != nil {
+			m.log.Error("record paired device", "channel_id", ch.ID, "error", err)
+		}
+	}
+}
+
+func (m *Manager) setState(id int64, s string) {
+	m.mu.Lock()
+	m.states[id] = s
+	m.mu.Unlock()
+}
+
+// State reports a channel's connection state and, while pairing, the
+// latest QR code to show.
+func (m *Manager) State(id int64) (state, qr string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	state, ok := m.states[id]
+	if !ok {
+		state = StateUnpaired
+	}
+	return state, m.qr[id]
+}
+
+// Client returns a channel's connected client, for the Sender.
+func (m *Manager) Client(channelID int64) (Client, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	c, ok := m.clients[channelID]
+	if !ok {
+		return nil, ErrNotPaired
+	}
+	return c, nil
+}
+
+// ErrUnreachable: WhatsApp's servers could not be reached to pair.
+var ErrUnreachable = errors.New("whatsapp servers unreachable")
+
+// Pair starts pairing a new device for the channel and returns the first QR
+// code to scan (Linked devices in the phone's WhatsApp). With phone set it
+// asks for a pairing code to type instead and returns that. The pairing
+// goes on in the background; PairSuccess records the device.
+func (m *Manager) Pair(ctx context.Context, ch *contacts.ChannelConfig, phone string) (string, error) {
+	m.mu.Lock()
+	if _, busy := m.clients[ch.ID]; busy && m.states[ch.ID] != StateLoggedOut {
+		m.mu.Unlock()
+		return "", fmt.Errorf("channel %d is paired already; delete it to pair another phone: %w", ch.ID, contacts.ErrConflict)
+	}
+	runCtx := m.ctx
+	m.mu.Unlock()
+	dev := m.container.NewDevice()
+	cli := m.client(ch, dev)
+	qrs, err := cli.GetQRChannel(runCtx)
+	if err != nil {
+		return "", fmt.Errorf("pair: %w", err)
+	}
+	if err := cli.Connect(); err != nil {
+		m.drop(ch.ID)
+		return "", fmt.Errorf("%w: %v", ErrUnreachable, err)
+	}
+	m.setState(ch.ID, StatePairing)
+	first := make(chan string, 1)
+	go func() {
+		for item := range qrs {
+			switch item.Event {
+			case whatsmeow.QRChannelEventCode:
+				m.mu.Lock()
+				m.qr[ch.ID] = item.Code
+				m.mu.Unlock()
+				select {
+				case first <- item.Code:
+				default:
+				}
+			case "success":
+				m.setState(ch.ID, StateConnected)
+			default: // timeout, error: start over
+				cli.Disconnect()
+				m.drop(ch.ID)
+			}
+		}
+	}()
+	select {
+	case code := <-first:
+		if phone == "" {
+			return code, nil
+		}
+		return cli.PairPhone(ctx, phone, true, whatsmeow.PairClientChrome, "Chrome (Linux)")
+	case <-ctx.Done():
+		return "", ctx.Err()
+	case <-time.After(30 * time.Second):
+		cli.Disconnect()
+		m.drop(ch.ID)
+		return "", ErrUnreachable
+	}
+}
+
+func (m *Manager) drop(id int64) {
+	m.mu.Lock()
+	delete(m.clients, id)
+	delete(m.states, id)
+	delete(m.qr, id)
+	m.mu.Unlock()
+}

@@ -1,0 +1,96 @@
+package webui
+
+import (
+	"bytes"
+	"encoding/base64"
+	"errors"
+
+	"github.com/gofiber/fiber/v2"
+	qrcode "github.com/skip2/go-qrcode"
+
+	"github.com/switchboard-oss/switchboard/channels/whatsapp"
+	"github.com/switchboard-oss/switchboard/contacts"
+)
+
+// pairingView is a WhatsApp (whatsmeow) channel's link state, with the QR
+// code to scan while pairing, as text and as a PNG data URL.
+type pairingView struct {
+	State       string  `json:"state"`
+	QR          *string `json:"qr"`
+	QRPNG       *string `json:"qr_png"`
+	PairingCode *string `json:"pairing_code"`
+}
+
+func qrView(state, code string) pairingView {
+	v := pairingView{State: state}
+	if code != "" {
+		v.QR = &code
+		if png, err := qrcode.Encode(code, qrcode.Medium, 256); err == nil {
+			url := "data:image/png;base64," + base64.StdEncoding.EncodeToString(png)
+			v.QRPNG = &url
+		}
+	}
+	return v
+}
+
+func (s *Server) whatsappChannel(c *fiber.Ctx) (*contacts.ChannelConfig, error) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return nil, err
+	}
+	ch, err := s.svc.Channel(c.UserContext(), who(c).ProjectID, id)
+	if err != nil {
+		return nil, err
+	}
+	if ch.Type != whatsapp.Type {
+		return nil, notFound("pairing is for whatsapp channels")
+	}
+	if s.whatsapp == nil {
+		return nil, &requestError{fiber.StatusServiceUnavailable, "WhatsApp pairing is not running on this server"}
+	}
+	return ch, nil
+}
+
+// pairingState shows whether the channel is linked, and the QR to scan while pairing.
+func (s *Server) pairingState(c *fiber.Ctx) error {
+	ch, err := s.whatsappChannel(c)
+	if err != nil {
+		return err
+	}
+	return c.JSON(qrView(s.whatsapp.State(ch.ID)))
+}
+
+// startPairing links a phone: it answers the first QR code (or, with a
+// phone number, a code to type in WhatsApp's "Link with phone number").
+func (s *Server) startPairing(c *fiber.Ctx) error {
+	ch, err := s.whatsappChannel(c)
+	if err != nil {
+		return err
+	}
+	var in struct {
+		Phone string `json:"phone"`
+	}
+	if len(bytes.TrimSpace(c.Body())) > 0 {
+		if err := decodeJSON(c, &in); err != nil {
+			return err
+		}
+	}
+	if in.Phone != "" {
+		p, err := contacts.NormalizePhone(in.Phone, s.svc.Region())
+		if err != nil {
+			return err
+		}
+		in.Phone = p[1:] // whatsmeow wants the digits
+	}
+	code, err := s.whatsapp.Pair(c.UserContext(), ch, in.Phone)
+	if errors.Is(err, whatsapp.ErrUnreachable) {
+		return &requestError{fiber.StatusBadGateway, "WhatsApp could not be reached to pair: " + err.Error()}
+	}
+	if err != nil {
+		return err
+	}
+	if in.Phone != "" {
+		return c.JSON(pairingView{State: whatsapp.StatePairing, PairingCode: &code})
+	}
+	return c.JSON(qrView(whatsapp.StatePairing, code))
+}
