@@ -34,14 +34,14 @@ type Options struct {
 
 // DB implements contacts.Store.
 type DB struct {
-	w, r    *sqlx.DB // writer and reader pools; the same pool on PostgreSQL
-	dialect dialect
-	stmts   sync.Map // query -> *sqlx.Stmt on the reader pool
-	bulk    bulkState
-	batch   *batcher  // SQLite only: groups concurrent small writes into one commit
-	pages   pageCache // totals and seek anchors of large list results
-	txStmts sync.Map  // *sqlx.Tx -> map[string]*sqlx.Stmt, see prep
-	sqliteBase string // SQLite: the DSN without per-pool settings
+	w, r       *sqlx.DB // writer and reader pools; the same pool on PostgreSQL
+	dialect    dialect
+	stmts      sync.Map // query -> *sqlx.Stmt on the reader pool
+	bulk       bulkState
+	batch      *batcher  // SQLite only: groups concurrent small writes into one commit
+	pages      pageCache // totals and seek anchors of large list results
+	txStmts    sync.Map  // *sqlx.Tx -> map[string]*sqlx.Stmt, see prep
+	sqliteBase string    // SQLite: the DSN without per-pool settings
 }
 
 var _ contacts.Store = (*DB)(nil)
