@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"runtime/debug"
+	"time"
 
 	"github.com/gofiber/contrib/websocket"
 	"github.com/gofiber/fiber/v2"
@@ -22,6 +23,9 @@ import (
 
 // BodyLimit is the largest request body accepted; larger ones answer 413.
 const BodyLimit = 1 << 20
+
+// visitorLimit is how many messages one widget visitor may send a minute.
+const visitorLimit = 30
 
 // Config configures a Server.
 type Config struct {
@@ -48,6 +52,7 @@ type Server struct {
 	kinds     map[string]contacts.ChannelKind
 	publicURL string
 	whatsapp  *whatsapp.Manager
+	visitors  *windowLimiter // messages per widget visitor
 	log       *slog.Logger
 	app       *fiber.App
 	auth      []authenticator
@@ -58,7 +63,7 @@ func New(cfg Config) *Server {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	s := &Server{svc: cfg.Service, router: cfg.Router, kinds: cfg.Kinds, publicURL: cfg.PublicURL, whatsapp: cfg.WhatsApp, log: cfg.Logger.With("component", "webui")}
+	s := &Server{svc: cfg.Service, router: cfg.Router, kinds: cfg.Kinds, publicURL: cfg.PublicURL, whatsapp: cfg.WhatsApp, visitors: newWindowLimiter(visitorLimit, time.Minute), log: cfg.Logger.With("component", "webui")}
 	s.auth = []authenticator{s.bearerKey}
 	s.app = fiber.New(fiber.Config{
 		BodyLimit:               BodyLimit,

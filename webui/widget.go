@@ -2,6 +2,7 @@ package webui
 
 import (
 	"errors"
+	"fmt"
 	"strconv"
 	"time"
 
@@ -70,6 +71,9 @@ func (s *Server) widgetPost(c *fiber.Ctx) error {
 	var m widget.Message
 	if err := decodeJSON(c, &m); err != nil {
 		return err
+	}
+	if !s.visitors.allow(fmt.Sprintf("%d:%s", ch.ID, m.VisitorID)) {
+		return &requestError{fiber.StatusTooManyRequests, "too many messages from this visitor; slow down"}
 	}
 	in, err := m.Inbound(ch.ProjectID, kind, s.svc.Region(), s.svc.Now())
 	if err != nil {

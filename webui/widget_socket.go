@@ -3,6 +3,7 @@ package webui
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"time"
 
 	"github.com/gofiber/contrib/websocket"
@@ -80,6 +81,10 @@ func (s *Server) widgetSocket(conn *websocket.Conn) {
 				continue
 			}
 			m.VisitorID = loc.visitor
+			if !s.visitors.allow(fmt.Sprintf("%d:%s", loc.ch.ID, loc.visitor)) {
+				out <- socketFrame{Type: "error", Error: &errorDetail{Code: codeRateLimited, Message: "too many messages from this visitor; slow down"}}
+				continue
+			}
 			in, err := m.Inbound(loc.ch.ProjectID, loc.kind, s.svc.Region(), s.svc.Now())
 			if err == nil {
 				in.ChannelID = loc.ch.ID

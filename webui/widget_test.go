@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 )
 
 // doOrigin sends a public widget request with a browser Origin.
@@ -177,4 +178,25 @@ func TestWhatsAppPairingState(t *testing.T) {
 	e.do("GET", fmt.Sprintf("/api/v1/channels/%d/pairing", tg.id()), nil).mustError(t, 404, "not_found")
 	e.do("POST", fmt.Sprintf("/api/v1/channels/%d/pairing", ch.id()), map[string]any{"phone": "12"}).mustError(t, 422, "validation_failed")
 	e.do("POST", "/api/v1/channels", map[string]any{"type": "whatsapp", "config": map[string]any{"token": "x"}}).mustError(t, 422, "validation_failed")
+}
+
+func TestWidgetVisitorLimit(t *testing.T) {
+	e := newEnv(t)
+	key := e.do("POST", "/api/v1/channels", map[string]any{"type": "widget"}).must(t, 201).body["public_key"].(string)
+	path := "/channels/widget/" + key + "/messages"
+	for i := 0; i < visitorLimit; i++ {
+		e.doOrigin("", "POST", path, fmt.Sprintf(`{"visitor_id": "visitor_busy1", "text": "msg %d"}`, i)).must(t, 201)
+	}
+	e.doOrigin("", "POST", path, `{"visitor_id": "visitor_busy1", "text": "one too many"}`).mustError(t, 429, "rate_limited")
+	e.doOrigin("", "POST", path, `{"visitor_id": "visitor_calm1", "text": "hi"}`).must(t, 201) // another visitor is fine
+	l := newWindowLimiter(2, time.Minute)
+	now := time.Now()
+	l.now = func() time.Time { return now }
+	if !l.allow("a") || !l.allow("a") || l.allow("a") {
+		t.Error("limit of 2")
+	}
+	now = now.Add(time.Minute)
+	if !l.allow("a") {
+		t.Error("a new window")
+	}
 }
