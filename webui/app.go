@@ -17,6 +17,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/limiter"
 
 	"github.com/switchboard-oss/switchboard/channels/whatsapp"
+	"github.com/switchboard-oss/switchboard/channels/widget"
 	"github.com/switchboard-oss/switchboard/contacts"
 	"github.com/switchboard-oss/switchboard/gateway"
 )
@@ -53,6 +54,7 @@ type Server struct {
 	publicURL string
 	whatsapp  *whatsapp.Manager
 	visitors  *windowLimiter // messages per widget visitor
+	geo       widget.GeoIPs  // GeoIP databases of widget channels
 	log       *slog.Logger
 	app       *fiber.App
 	auth      []authenticator
@@ -90,7 +92,11 @@ func (s *Server) Listen(ln net.Listener) error { return s.app.Listener(ln) }
 
 // Shutdown stops accepting connections and waits, until ctx ends, for
 // in-flight requests to finish.
-func (s *Server) Shutdown(ctx context.Context) error { return s.app.ShutdownWithContext(ctx) }
+func (s *Server) Shutdown(ctx context.Context) error {
+	err := s.app.ShutdownWithContext(ctx)
+	s.geo.Close()
+	return err
+}
 
 // routes is the route table. Literal paths come before /:id ones.
 func (s *Server) routes() {

@@ -25,35 +25,63 @@ var widgetLimit = limiter.Config{Max: 120, Expiration: time.Minute,
 
 // widgetChannel resolves the path's public key to a widget or live-chat
 // channel and checks the browser's Origin against its allowed origins.
-func (s *Server) widgetChannel(c *fiber.Ctx) (*contacts.ChannelConfig, contacts.Channel, error) {
+func (s *Server) widgetChannel(c *fiber.Ctx) (*chatChannel, error) {
 	ch, err := s.svc.ChannelByPublicKey(c.UserContext(), c.Params("key"))
 	if errors.Is(err, contacts.ErrNotFound) {
-		return nil, "", notFound("no chat channel has this key")
+		return nil, notFound("no chat channel has this key")
 	}
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
 	kind := contacts.Channel(ch.Type)
 	if kind != contacts.ChannelWidget && kind != contacts.ChannelLivechat {
-		return nil, "", notFound("no chat channel has this key")
+		return nil, notFound("no chat channel has this key")
 	}
 	cfg, err := widget.Parse(ch.Config)
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
 	origin := c.Get(fiber.HeaderOrigin)
 	if !cfg.OriginAllowed(origin) {
-		return nil, "", &requestError{fiber.StatusForbidden, "this site may not use this chat channel"}
+		return nil, &requestError{fiber.StatusForbidden, "this site may not use this chat channel"}
 	}
 	if origin != "" {
 		c.Set(fiber.HeaderAccessControlAllowOrigin, origin)
 		c.Set(fiber.HeaderVary, fiber.HeaderOrigin)
 	}
-	return ch, kind, nil
+	return &chatChannel{ch: ch, kind: kind, cfg: cfg}, nil
+}
+
+// chatChannel is a widget or live-chat channel a request addressed.
+type chatChannel struct {
+	ch   *contacts.ChannelConfig
+	kind contacts.Channel
+	cfg  *widget.Config
+}
+
+// inbound turns a visitor's message into the gateway's input, with where
+// the visitor wrote from (and, with a GeoIP database configured, their
+// country, region and city as hints).
+func (s *Server) inbound(cc *chatChannel, m *widget.Message, ip, userAgent string) (contacts.Inbound, error) {
+	in, err := m.Inbound(cc.ch.ProjectID, cc.kind, s.svc.Region(), s.svc.Now())
+	if err != nil {
+		return in, err
+	}
+	in.ChannelID = cc.ch.ID
+	widget.Visitor(&in, ip, userAgent)
+	if cc.cfg.GeoIPDB != "" {
+		geo, err := s.geo.Open(cc.cfg.GeoIPDB)
+		if err != nil {
+			s.log.Warn("widget GeoIP database", "channel_id", cc.ch.ID, "error", err)
+		} else {
+			in.Hints.Country, in.Hints.Region, in.Hints.City = geo.Locate(ip)
+		}
+	}
+	return in, nil
 }
 
 func (s *Server) widgetPreflight(c *fiber.Ctx) error {
-	if _, _, err := s.widgetChannel(c); err != nil {
+	if _, err := s.widgetChannel(c); err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderAccessControlAllowMethods, "GET, POST")
@@ -64,7 +92,7 @@ func (s *Server) widgetPreflight(c *fiber.Ctx) error {
 
 // widgetPost records a visitor's message; answered only after it is stored.
 func (s *Server) widgetPost(c *fiber.Ctx) error {
-	ch, kind, err := s.widgetChannel(c)
+	cc, err := s.widgetChannel(c)
 	if err != nil {
 		return err
 	}
@@ -72,15 +100,13 @@ func (s *Server) widgetPost(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &m); err != nil {
 		return err
 	}
-	if !s.visitors.allow(fmt.Sprintf("%d:%s", ch.ID, m.VisitorID)) {
+	if !s.visitors.allow(fmt.Sprintf("%d:%s", cc.ch.ID, m.VisitorID)) {
 		return &requestError{fiber.StatusTooManyRequests, "too many messages from this visitor; slow down"}
 	}
-	in, err := m.Inbound(ch.ProjectID, kind, s.svc.Region(), s.svc.Now())
+	in, err := s.inbound(cc, &m, c.IP(), c.Get(fiber.HeaderUserAgent))
 	if err != nil {
 		return err
 	}
-	in.ChannelID = ch.ID
-	widget.Visitor(&in, c.IP(), c.Get(fiber.HeaderUserAgent))
 	res, err := s.router.Receive(c.UserContext(), in)
 	if err != nil {
 		return err
@@ -95,10 +121,11 @@ func (s *Server) widgetPost(c *fiber.Ctx) error {
 // widgetPoll lists a visitor's messages after a message id: their own and
 // the bot's and staff's replies.
 func (s *Server) widgetPoll(c *fiber.Ctx) error {
-	ch, kind, err := s.widgetChannel(c)
+	cc, err := s.widgetChannel(c)
 	if err != nil {
 		return err
 	}
+	ch, kind := cc.ch, cc.kind
 	m := widget.Message{VisitorID: c.Query("visitor_id"), Text: "poll"}
 	if _, err := m.Inbound(ch.ProjectID, kind, s.svc.Region(), time.Time{}); err != nil {
 		return err

@@ -22,8 +22,7 @@ import (
 // visitor's own from another tab), and {"type": "error", "error": ...}.
 
 type socketLocals struct {
-	ch      *contacts.ChannelConfig
-	kind    contacts.Channel
+	*chatChannel
 	visitor string
 }
 
@@ -37,15 +36,15 @@ func (s *Server) widgetUpgrade(c *fiber.Ctx) error {
 	if !websocket.IsWebSocketUpgrade(c) {
 		return &requestError{fiber.StatusUpgradeRequired, "this endpoint speaks WebSocket; use /messages for HTTP"}
 	}
-	ch, kind, err := s.widgetChannel(c)
+	cc, err := s.widgetChannel(c)
 	if err != nil {
 		return err
 	}
 	m := widget.Message{VisitorID: c.Query("visitor_id"), Text: "connect"}
-	if _, err := m.Inbound(ch.ProjectID, kind, s.svc.Region(), time.Time{}); err != nil {
+	if _, err := m.Inbound(cc.ch.ProjectID, cc.kind, s.svc.Region(), time.Time{}); err != nil {
 		return err
 	}
-	c.Locals(socketLocalsKey, &socketLocals{ch: ch, kind: kind, visitor: m.VisitorID})
+	c.Locals(socketLocalsKey, &socketLocals{chatChannel: cc, visitor: m.VisitorID})
 	return c.Next()
 }
 
@@ -85,10 +84,8 @@ func (s *Server) widgetSocket(conn *websocket.Conn) {
 				out <- socketFrame{Type: "error", Error: &errorDetail{Code: codeRateLimited, Message: "too many messages from this visitor; slow down"}}
 				continue
 			}
-			in, err := m.Inbound(loc.ch.ProjectID, loc.kind, s.svc.Region(), s.svc.Now())
+			in, err := s.inbound(loc.chatChannel, &m, conn.IP(), conn.Headers(fiber.HeaderUserAgent))
 			if err == nil {
-				in.ChannelID = loc.ch.ID
-				widget.Visitor(&in, conn.IP(), conn.Headers(fiber.HeaderUserAgent))
 				var res *contacts.InboundResult
 				if res, err = s.router.Receive(ctx, in); err == nil {
 					if !subscribed {

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/switchboard-oss/switchboard/channels/widget/geoiptest"
 )
 
 // doOrigin sends a public widget request with a browser Origin.
@@ -157,13 +159,19 @@ func TestWidgetClientAddress(t *testing.T) {
 	if c := post(e, key); c["last_ip"] != "127.0.0.1" || c["last_page_url"] != "https://shop.example.com/pricing" {
 		t.Errorf("untrusted: %v", c)
 	}
-	// Behind a trusted proxy the forwarded client address counts.
+	// Behind a trusted proxy the forwarded client address counts, and the
+	// channel's GeoIP database locates it.
 	testTrustedProxies = []string{"127.0.0.1"}
 	defer func() { testTrustedProxies = nil }()
 	e = newEnv(t)
-	key = e.do("POST", "/api/v1/channels", map[string]any{"type": "widget"}).must(t, 201).body["public_key"].(string)
+	db := geoiptest.Write(t, geoiptest.Place{Network: "203.0.113.0/24", Country: "PT", Region: "Lisbon", City: "Lisbon"})
+	key = e.do("POST", "/api/v1/channels", map[string]any{"type": "widget", "config": map[string]any{"geoip_db": db}}).must(t, 201).body["public_key"].(string)
 	if c := post(e, key); c["last_ip"] != "203.0.113.7" {
 		t.Errorf("trusted proxy: %v", c)
+	}
+	located := e.do("GET", "/api/v1/contacts?channel=widget", nil).must(t, 200).list("contacts")[0]
+	if located["country"] != "PT" || located["region"] != "Lisbon" || located["city"] != "Lisbon" {
+		t.Errorf("GeoIP: %v %v %v", located["country"], located["region"], located["city"])
 	}
 }
 
