@@ -55,3 +55,10 @@ func IsRetryable(err error) (time.Duration, bool) {
 type Activator interface {
 	Activate(ctx context.Context, ch *contacts.ChannelConfig, publicURL string) error
 }
+
+// ProfileFetcher is an optional capability of a channel kind: looking up a
+// new sender's name with the provider (Messenger's profile API), for
+// channels whose messages carry none.
+type ProfileFetcher interface {
+	Profile(ctx context.Context, ch *contacts.ChannelConfig, identity contacts.Channel, externalID string) (contacts.Hints, error)
+}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/switchboard-oss/switchboard/channels"
 	"github.com/switchboard-oss/switchboard/channels/messenger"
 	"github.com/switchboard-oss/switchboard/channels/meta"
 	"github.com/switchboard-oss/switchboard/channels/whatsappcloud"
@@ -95,6 +96,7 @@ func (s *Server) metaWebhook(h metaHook) fiber.Handler {
 			return badRequest(err.Error())
 		}
 		for _, in := range ins {
+			s.fetchProfile(c, ch, &in)
 			if _, err := s.router.Receive(c.UserContext(), in); err != nil {
 				return err
 			}
@@ -112,4 +114,22 @@ func (s *Server) metaWebhook(h metaHook) fiber.Handler {
 		}
 		return c.SendString("EVENT_RECEIVED")
 	}
+}
+
+// fetchProfile fills a new sender's name from the provider, when the
+// channel kind can look it up. A failure leaves the sender unnamed.
+func (s *Server) fetchProfile(c *fiber.Ctx, ch *contacts.ChannelConfig, in *contacts.Inbound) {
+	pf, ok := s.kinds[ch.Type].(channels.ProfileFetcher)
+	if !ok || in.Hints.FirstName != "" {
+		return
+	}
+	if id, err := s.svc.ContactByIdentity(c.UserContext(), ch.ProjectID, in.Channel, in.ExternalID); err != nil || id != 0 {
+		return
+	}
+	h, err := pf.Profile(c.UserContext(), ch, in.Channel, in.ExternalID)
+	if err != nil {
+		s.log.Info("no profile for a new sender", "channel_id", ch.ID, "error", err)
+		return
+	}
+	in.Hints.FirstName, in.Hints.LastName = h.FirstName, h.LastName
 }

@@ -28,6 +28,7 @@ func (e *testEnv) metaPost(path, signature string, body []byte) *response {
 
 func TestMetaWebhooks(t *testing.T) {
 	graph := metatest.NewFakeGraph(t)
+	graph.Profiles = map[string][2]string{"6543210987654321": {"Marta", "Gomes"}}
 	e := newEnv(t)
 	const secret, verify = "app-secret-1", "verify-token-1"
 	for _, tc := range []struct {
@@ -96,7 +97,7 @@ func TestMetaWebhooks(t *testing.T) {
 	if len(list) != 1 || list[0]["phone"] != "+5511912345678" || list[0]["first_name"] != "Bea" || list[0]["whatsapp_id"] != "5511912345678" {
 		t.Errorf("whatsapp contact: %v", list)
 	}
-	if n := len(e.do("GET", "/api/v1/contacts?channel=messenger", nil).must(t, 200).list("contacts")); n != 1 {
-		t.Errorf("%d messenger contacts", n)
+	if ms := e.do("GET", "/api/v1/contacts?channel=messenger", nil).must(t, 200).list("contacts"); len(ms) != 1 || ms[0]["first_name"] != "Marta" || ms[0]["last_name"] != "Gomes" {
+		t.Errorf("messenger contacts (named from the profile API): %v", ms)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"strings"
 	"time"
 
@@ -162,3 +163,34 @@ func (s *Sender) Send(ctx context.Context, m channels.Outbound) (string, error) 
 	}
 	return out.MessageID, nil
 }
+
+var _ channels.ProfileFetcher = Kind{}
+
+// Profile asks the Graph API for a sender's name (Messenger's first and last
+// name, Instagram's name). The Page token must have the permission; without
+// it the sender simply stays unnamed.
+func (Kind) Profile(ctx context.Context, ch *contacts.ChannelConfig, identity contacts.Channel, psid string) (contacts.Hints, error) {
+	cfg, err := Parse(ch.Config)
+	if err != nil {
+		return contacts.Hints{}, err
+	}
+	var p struct {
+		FirstName string `json:"first_name"`
+		LastName  string `json:"last_name"`
+		Name      string `json:"name"`
+	}
+	fields := "first_name,last_name"
+	if identity == contacts.ChannelInstagram {
+		fields = "name"
+	}
+	if err := profileClient.Get(ctx, meta.GraphBase(cfg.GraphURL, cfg.GraphVersion)+"/"+url.PathEscape(psid)+"?fields="+fields,
+		cfg.PageAccessToken, &p); err != nil {
+		return contacts.Hints{}, fmt.Errorf("messenger profile: %w", err)
+	}
+	if p.FirstName == "" && p.Name != "" {
+		p.FirstName, p.LastName = contacts.SplitName(p.Name)
+	}
+	return contacts.Hints{FirstName: p.FirstName, LastName: p.LastName}, nil
+}
+
+var profileClient = meta.NewClient()

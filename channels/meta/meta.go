@@ -116,6 +116,12 @@ type graphError struct {
 // rateLimitCodes are Graph error codes that mean "slow down, try later".
 var rateLimitCodes = map[int]bool{4: true, 17: true, 32: true, 613: true, 80007: true, 130429: true, 131056: true}
 
+// Get fetches a Graph object with a bearer token into out, classifying
+// errors like Post.
+func (c *Client) Get(ctx context.Context, url, token string, out any) error {
+	return c.do(ctx, http.MethodGet, url, token, nil, out)
+}
+
 // Post sends a JSON body with a bearer token and decodes the answer into out.
 // 429, 5xx, rate-limit error codes and network failures come back as
 // channels.RetryableError (honouring Retry-After); other errors are final.
@@ -124,11 +130,21 @@ func (c *Client) Post(ctx context.Context, url, token string, body, out any) err
 	if err != nil {
 		return err
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(raw))
+	return c.do(ctx, http.MethodPost, url, token, raw, out)
+}
+
+func (c *Client) do(ctx context.Context, method, url, token string, body []byte, out any) error {
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, url, rd)
 	if err != nil {
 		return err
 	}
-	req.Header.Set("Content-Type", "application/json")
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	req.Header.Set("Authorization", "Bearer "+token)
 	resp, err := c.HTTP.Do(req)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -25,12 +26,24 @@ type FakeGraph struct {
 	mu       sync.Mutex
 	posts    []Post
 	FailNext int
+	// Profiles answers the profile API: id -> {first name, last name}.
+	Profiles map[string][2]string
 }
 
 // NewFakeGraph starts a fake, closed when the test ends.
 func NewFakeGraph(t testing.TB) *FakeGraph {
 	f := &FakeGraph{}
 	f.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet { // the profile API
+			w.Header().Set("Content-Type", "application/json")
+			if name, ok := f.Profiles[strings.TrimPrefix(r.URL.Path[strings.LastIndex(r.URL.Path, "/"):], "/")]; ok {
+				json.NewEncoder(w).Encode(map[string]string{"first_name": name[0], "last_name": name[1]})
+				return
+			}
+			w.WriteHeader(http.StatusBadRequest)
+			w.Write([]byte(`{"error":{"message":"Unsupported get request","type":"GraphMethodException","code":100}}`))
+			return
+		}
 		raw, _ := io.ReadAll(r.Body)
 		var body map[string]any
 		w.Header().Set("Content-Type", "application/json")
