@@ -128,6 +128,13 @@ func bare(ctx context.Context, args []string) error {
 		c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
 		return c.Send(body)
 	})
+	// The webhook shape: read the body, answer a small JSON.
+	app.Post("/webhook", func(c *fiber.Ctx) error {
+		if len(c.Body()) == 0 {
+			return fiber.ErrBadRequest
+		}
+		return c.JSON(fiber.Map{"ok": true})
+	})
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
