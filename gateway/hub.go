@@ -14,13 +14,35 @@ type Event struct {
 	Message   contacts.Message
 }
 
-// Hub fans events out to this process's subscribers by contact. A slow
-// subscriber misses events rather than holding the router up; clients catch
-// up through the message list (after=) they already use. Several serve
-// processes need a shared bus (NATS) for this; that comes with scale-out.
+// Hub fans events out to subscribers by contact. A slow subscriber misses
+// events rather than holding the router up; clients catch up through the
+// message list (after=) they already use. Alone it reaches this process's
+// subscribers; with a Bus (NATS) every serve process sharing the database
+// sees every event.
 type Hub struct {
 	mu   sync.Mutex
 	subs map[int64]map[*Subscription]struct{}
+	bus  Bus
+}
+
+// Bus carries events between serve processes.
+type Bus interface {
+	// Publish sends an event to every process (this one included).
+	Publish(ev Event) error
+	// Listen delivers every process's events to fn until the bus closes.
+	Listen(fn func(Event)) error
+}
+
+// UseBus routes events through a bus: Publish goes to the bus, and what the
+// bus delivers is fanned out here. Call it before publishing.
+func (h *Hub) UseBus(b Bus) error {
+	if err := b.Listen(h.fanOut); err != nil {
+		return err
+	}
+	h.mu.Lock()
+	h.bus = b
+	h.mu.Unlock()
+	return nil
 }
 
 // Subscription receives the events of one contact until closed.
@@ -60,8 +82,22 @@ func (s *Subscription) Close() {
 	})
 }
 
-// Publish hands ev to the contact's subscribers without waiting.
+// Publish hands ev to the contact's subscribers, in every process when a
+// bus is in use, without waiting.
 func (h *Hub) Publish(ev Event) {
+	h.mu.Lock()
+	bus := h.bus
+	h.mu.Unlock()
+	if bus != nil {
+		if err := bus.Publish(ev); err == nil {
+			return
+		}
+		// The bus is down: this process's subscribers still get it.
+	}
+	h.fanOut(ev)
+}
+
+func (h *Hub) fanOut(ev Event) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	for s := range h.subs[ev.ContactID] {

@@ -21,6 +21,7 @@ import (
 	"github.com/switchboard-oss/switchboard/contacts"
 	"github.com/switchboard-oss/switchboard/contacts/sqlstore"
 	"github.com/switchboard-oss/switchboard/gateway"
+	"github.com/switchboard-oss/switchboard/gateway/natsbus"
 	"github.com/switchboard-oss/switchboard/webui"
 
 	wastore "go.mau.fi/whatsmeow/store/sqlstore"
@@ -36,6 +37,8 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 		"where channel providers reach this server, e.g. https://chat.example.com: Telegram webhooks are registered with it (env SWITCHBOARD_PUBLIC_URL)")
 	proxies := fs.String("trusted-proxies", envOr("SWITCHBOARD_TRUSTED_PROXIES", ""),
 		"comma-separated IPs or CIDRs of reverse proxies whose X-Forwarded-For is believed (env SWITCHBOARD_TRUSTED_PROXIES)")
+	natsURL := fs.String("nats-url", envOr("SWITCHBOARD_NATS_URL", ""),
+		"NATS server carrying live events between serve processes that share a database (env SWITCHBOARD_NATS_URL)")
 	workers := fs.Int("workers", 1, "job workers answering messages (0 leaves jobs queued, e.g. while measuring ingest)")
 	idle := fs.Duration("conversation-idle", common.envDuration("SWITCHBOARD_CONVERSATION_IDLE", contacts.DefaultConversationIdle),
 		"close a conversation after this much silence (env SWITCHBOARD_CONVERSATION_IDLE)")
@@ -99,6 +102,16 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 		whatsappcloud.Type:                whatsappcloud.NewSender(svc.ChannelByID),
 	}
 	router = gateway.New(gateway.Config{Service: svc, Queue: db, Responder: greeting.Responder{}, Senders: senders, Idle: *idle, Logger: log})
+	if *natsURL != "" {
+		bus, err := natsbus.Connect(*natsURL, log)
+		if err != nil {
+			return err
+		}
+		defer bus.Close()
+		if err := router.Hub().UseBus(bus); err != nil {
+			return err
+		}
+	}
 	srv := webui.New(webui.Config{Service: svc, Router: router, Kinds: kinds, PublicURL: *publicURL,
 		TrustedProxies: splitList(*proxies), WhatsApp: wa, Logger: log})
 	serveErr := make(chan error, 1)
