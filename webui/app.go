@@ -102,6 +102,9 @@ func (s *Server) Shutdown(ctx context.Context) error {
 func (s *Server) routes() {
 	s.app.Get("/healthz", s.healthz)
 
+	s.app.Get("/widget.js", s.widgetScript)
+	s.app.Get("/favicon.ico", s.favicon)
+	s.app.Get("/chat/:key", s.chatPageHandler)
 	s.app.Post("/channels/telegram/:id/webhook", s.telegramWebhook)
 	s.app.Get("/channels/messenger/:id/webhook", s.metaVerify(messengerHook))
 	s.app.Post("/channels/messenger/:id/webhook", s.metaWebhook(messengerHook))

@@ -208,3 +208,17 @@ func TestWidgetVisitorLimit(t *testing.T) {
 		t.Error("a new window")
 	}
 }
+
+func TestWidgetAssets(t *testing.T) {
+	e := newEnv(t)
+	js := e.doOrigin("", "GET", "/widget.js", nil)
+	if js.status != 200 || !strings.HasPrefix(js.header.Get("Content-Type"), "text/javascript") || !strings.Contains(string(js.raw), "/channels/widget/") {
+		t.Errorf("widget.js: %d %v", js.status, js.header)
+	}
+	key := e.do("POST", "/api/v1/channels", map[string]any{"type": "livechat", "name": `<img src=x onerror=alert(1)>`}).must(t, 201).body["public_key"].(string)
+	page := e.doOrigin("", "GET", "/chat/"+key, nil)
+	if page.status != 200 || !strings.Contains(string(page.raw), `data-key="`+key+`"`) || strings.Contains(string(page.raw), "<img src=x") {
+		t.Errorf("chat page: %d %s", page.status, page.raw)
+	}
+	e.doOrigin("", "GET", "/chat/pk_unknown", nil).mustError(t, 404, "not_found")
+}
