@@ -73,3 +73,24 @@ test("the widget embeds on another site and keeps the visitor", async () => {
   await page.locator('.sbw-msg[data-sender="contact"]').first().waitFor();
   assert.equal(await page.locator(".sbw-msg").count(), 2);
 });
+
+test("the pre-chat form collects what the channel asks for", async () => {
+  const ch = await server.api("POST", "/channels", { type: "livechat", name: "Sales", config: { collect: ["name", "email"] } });
+  const page = await browser.newPage();
+  await page.goto(`${server.base}/chat/${ch.body.public_key}`);
+  await page.getByLabel("Your email").fill("not-an-email");
+  await page.getByLabel("Message").fill("I'd like a quote");
+  await page.getByRole("button", { name: "Send" }).click();
+  await page.locator(".sbw-err", { hasText: "email" }).waitFor(); // the server's validation, shown
+  assert.equal(await page.getByLabel("Message").inputValue(), "I'd like a quote"); // not lost
+  await page.getByLabel("Your name").fill("Rita Moreno");
+  await page.getByLabel("Your email").fill("rita@example.com");
+  await page.getByRole("button", { name: "Send" }).click();
+  await page.locator('.sbw-msg[data-sender="bot"]').first().waitFor({ timeout: 10000 });
+  assert.match(await page.locator('.sbw-msg[data-sender="bot"]').first().textContent(), /^Hi Rita!/);
+  assert.equal(await page.getByLabel("Your email").isVisible(), false); // the form is done
+  const found = await server.api("GET", "/contacts?q=rita@example.com");
+  assert.equal(found.body.total, 1);
+  assert.equal(found.body.contacts[0].last_name, "Moreno");
+  await page.screenshot({ path: join(artifacts, "prechat.png") });
+});

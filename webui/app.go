@@ -115,6 +115,7 @@ func (s *Server) routes() {
 	chat.Options("/messages", s.widgetPreflight)
 	chat.Post("/messages", s.widgetPost)
 	chat.Get("/messages", s.widgetPoll)
+	chat.Get("/config", s.widgetConfig)
 	chat.Get("/ws", s.widgetUpgrade, websocket.New(s.widgetSocket))
 
 	api := s.app.Group("/api/v1")

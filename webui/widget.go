@@ -142,3 +142,13 @@ func (s *Server) widgetPoll(c *fiber.Ctx) error {
 	}
 	return c.JSON(fiber.Map{"messages": messagesJSON(msgs)})
 }
+
+// widgetConfig tells the widget what its pre-chat form asks for. Public:
+// nothing in it is secret.
+func (s *Server) widgetConfig(c *fiber.Ctx) error {
+	cc, err := s.widgetChannel(c)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"collect": cc.cfg.Collect, "name": cc.ch.Name})
+}

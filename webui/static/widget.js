@@ -28,7 +28,9 @@
     ".sbw-head{padding:12px 16px;background:#1f5eff;color:#fff;font-weight:600}.sbw-log{flex:1;overflow-y:auto;padding:12px;display:flex;flex-direction:column;gap:6px}" +
     ".sbw-msg{max-width:80%;padding:8px 12px;border-radius:12px;white-space:pre-wrap;word-wrap:break-word}.sbw-in{align-self:flex-end;background:#1f5eff;color:#fff}.sbw-out{align-self:flex-start;background:#eef1f6}" +
     ".sbw-form{display:flex;gap:8px;padding:10px;border-top:1px solid #e3e6ec}.sbw-form input{flex:1;padding:8px 10px;border:1px solid #b9c0cc;border-radius:8px;font:inherit}" +
-    ".sbw-form button{padding:8px 14px;border:0;border-radius:8px;background:#1f5eff;color:#fff;font:inherit;cursor:pointer}.sbw-err{color:#b00020;padding:0 12px 8px;min-height:1em}";
+    ".sbw-form button{padding:8px 14px;border:0;border-radius:8px;background:#1f5eff;color:#fff;font:inherit;cursor:pointer}.sbw-err{color:#b00020;padding:0 12px 8px;min-height:1em}" +
+    ".sbw-pre{display:flex;flex-direction:column;gap:6px;padding:0 12px}.sbw-pre label{display:flex;flex-direction:column;font-size:12px;color:#333}" +
+    ".sbw-pre input{padding:6px 8px;border:1px solid #b9c0cc;border-radius:6px;font:14px system-ui,sans-serif}";
   var style = document.createElement("style");
   style.textContent = css;
   document.head.appendChild(style);
@@ -64,8 +66,30 @@
   form.appendChild(label);
   form.appendChild(input);
   form.appendChild(send);
+  // The pre-chat form: the fields the channel collects, sent with the
+  // visitor's first message.
+  var pre = document.createElement("div");
+  pre.className = "sbw-pre";
+  var preFields = {};
+  var labels = { name: "Your name", email: "Your email", phone: "Your phone" };
+  var types = { name: "text", email: "email", phone: "tel" };
+  function buildPreChat(collect) {
+    (collect || []).forEach(function (f) {
+      if (!labels[f]) { return; }
+      var l = document.createElement("label");
+      l.textContent = labels[f];
+      var i = document.createElement("input");
+      i.name = f;
+      i.type = types[f];
+      i.autocomplete = f === "phone" ? "tel" : f;
+      l.appendChild(i);
+      pre.appendChild(l);
+      preFields[f] = i;
+    });
+  }
   panel.appendChild(head);
   panel.appendChild(log);
+  panel.appendChild(pre);
   panel.appendChild(err);
   panel.appendChild(form);
 
@@ -98,6 +122,7 @@
     el.className = "sbw-msg " + (m.direction === "inbound" ? "sbw-in" : "sbw-out");
     el.dataset.sender = m.sender_kind;
     el.textContent = m.text;
+    if (m.direction === "inbound") { pre.style.display = "none"; }
     log.appendChild(el);
     log.scrollTop = log.scrollHeight;
   }
@@ -110,6 +135,7 @@
   }
 
   var socket = null;
+  var lastSent = "";
   var pollTimer = null;
   function startPolling() {
     if (!pollTimer) { pollTimer = setInterval(poll, 3000); }
@@ -120,7 +146,11 @@
     socket.onmessage = function (e) {
       var f;
       try { f = JSON.parse(e.data); } catch (x) { return; }
-      if (f.type === "error") { err.textContent = f.error && f.error.message || "Something went wrong."; return; }
+      if (f.type === "error") {
+        err.textContent = f.error && f.error.message || "Something went wrong.";
+        if (!input.value && lastSent) { input.value = lastSent; } // keep what they typed
+        return;
+      }
       err.textContent = "";
       render(f.message);
     };
@@ -134,6 +164,11 @@
     input.value = "";
     var msg = { text: text, page_url: location.href,
       client_message_id: "c" + Date.now().toString(36) + Math.random().toString(36).slice(2, 8) };
+    Object.keys(preFields).forEach(function (f) {
+      var v = preFields[f].value.trim();
+      if (v) { msg[f] = v; }
+    });
+    lastSent = text;
     if (socket && socket.readyState === 1) {
       socket.send(JSON.stringify(msg));
       return;
@@ -142,12 +177,21 @@
     fetch(api + "/messages", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(msg) })
       .then(function (r) { return r.json().then(function (b) { return { ok: r.ok, body: b }; }); })
       .then(function (res) {
-        if (!res.ok) { err.textContent = res.body.error && res.body.error.message || "Not sent."; return; }
+        if (!res.ok) {
+          err.textContent = res.body.error && res.body.error.message || "Not sent.";
+          if (!input.value) { input.value = text; } // keep what they typed
+          return;
+        }
         err.textContent = "";
         render(res.body.message);
       })
       .catch(function () { err.textContent = "Not sent: you seem to be offline."; });
   });
 
-  poll().then(connect);
+  fetch(api + "/config")
+    .then(function (r) { return r.ok ? r.json() : { collect: [] }; })
+    .then(function (cfg) { buildPreChat(cfg.collect); })
+    .catch(function () { /* no form */ })
+    .then(poll)
+    .then(connect);
 })();
