@@ -77,11 +77,10 @@ func (db *DB) recordInbound(ctx context.Context, in contacts.Inbound, idle time.
 			}
 		} else if onlyActivityChanged(before, c) {
 			// The usual message from a known sender: no profile change, so
-			// no rewrite of identities, tags and search text.
-			if err := db.txExec(ctx, tx, `UPDATE contacts SET last_seen_at = ?, last_inbound_at = ?, updated_at = ?,
-				conversation_count = ?, lead_status = ?, lead_score = ?, lead_refresh_at = ? WHERE id = ?`,
-				ms(c.LastSeenAt), ms(c.LastInboundAt), msNotNull(c.UpdatedAt), c.ConversationCount, string(c.LeadStatus),
-				string(c.LeadScore), msNotNull(c.LeadRefreshAt), c.ID); err != nil {
+			// no rewrite of identities, tags and search text, and only the
+			// columns that moved are set (each indexed column set costs an
+			// index update).
+			if err := db.updateActivity(ctx, tx, before, c); err != nil {
 				return err
 			}
 		} else if err := db.saveContact(ctx, tx, c); err != nil {
@@ -284,4 +283,19 @@ func (db *DB) applyEdit(ctx context.Context, tx *sqlx.Tx, in contacts.Inbound, r
 	}
 	res.Message.Text, res.Duplicate, res.Edited = in.Text, false, true
 	return nil
+}
+
+// updateActivity writes the activity columns that changed from before to c.
+func (db *DB) updateActivity(ctx context.Context, tx *sqlx.Tx, before, c *contacts.Contact) error {
+	set := "last_seen_at = ?, last_inbound_at = ?, updated_at = ?"
+	args := []any{ms(c.LastSeenAt), ms(c.LastInboundAt), msNotNull(c.UpdatedAt)}
+	if c.ConversationCount != before.ConversationCount {
+		set += ", conversation_count = ?"
+		args = append(args, c.ConversationCount)
+	}
+	if c.LeadStatus != before.LeadStatus || c.LeadScore != before.LeadScore || !c.LeadRefreshAt.Equal(before.LeadRefreshAt) {
+		set += ", lead_status = ?, lead_score = ?, lead_refresh_at = ?"
+		args = append(args, string(c.LeadStatus), string(c.LeadScore), msNotNull(c.LeadRefreshAt))
+	}
+	return db.txExec(ctx, tx, `UPDATE contacts SET `+set+` WHERE id = ?`, append(args, c.ID)...)
 }
