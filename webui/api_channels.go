@@ -3,11 +3,14 @@ package webui
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/switchboard-oss/switchboard/channels"
+	"github.com/switchboard-oss/switchboard/channels/whatsappcloud"
 	"github.com/switchboard-oss/switchboard/contacts"
 )
 
@@ -18,8 +21,12 @@ type channelView struct {
 	Name      string          `json:"name"`
 	Config    json.RawMessage `json:"config"`
 	PublicKey *string         `json:"public_key"`
-	CreatedAt *time.Time      `json:"created_at"`
-	UpdatedAt *time.Time      `json:"updated_at"`
+	// WebhookURL is what to enter in the provider's console (Telegram's
+	// setWebhook is done for you with --public-url); a path alone when the
+	// server does not know its public address.
+	WebhookURL *string    `json:"webhook_url"`
+	CreatedAt  *time.Time `json:"created_at"`
+	UpdatedAt  *time.Time `json:"updated_at"`
 }
 
 func (s *Server) channelJSON(c *contacts.ChannelConfig) channelView {
@@ -27,8 +34,14 @@ func (s *Server) channelJSON(c *contacts.ChannelConfig) channelView {
 	if k, ok := s.kinds[c.Type]; ok {
 		cfg = k.Redact(c.Config)
 	}
-	return channelView{ID: c.ID, Type: c.Type, Name: c.Name, Config: cfg, PublicKey: nullable(c.PublicKey),
+	v := channelView{ID: c.ID, Type: c.Type, Name: c.Name, Config: cfg, PublicKey: nullable(c.PublicKey),
 		CreatedAt: timeJSON(c.CreatedAt), UpdatedAt: timeJSON(c.UpdatedAt)}
+	switch c.Type {
+	case string(contacts.ChannelTelegram), string(contacts.ChannelMessenger), whatsappcloud.Type:
+		url := strings.TrimRight(s.publicURL, "/") + fmt.Sprintf("/channels/%s/%d/webhook", c.Type, c.ID)
+		v.WebhookURL = &url
+	}
+	return v
 }
 
 func (s *Server) listChannels(c *fiber.Ctx) error {

@@ -73,8 +73,9 @@ func TestTelegramWebhookRegistration(t *testing.T) {
 	ch := e.do("POST", "/api/v1/channels", map[string]any{"type": "telegram", "config": map[string]any{
 		"token": "123:abc", "secret_token": "hook-secret-0123456789", "api_url": api.URL}}).must(t, 201)
 	hook := api.WebhookSet()
-	if hook["url"] != fmt.Sprintf("https://chat.example.com/channels/telegram/%d/webhook", ch.id()) || hook["secret_token"] != "hook-secret-0123456789" {
-		t.Errorf("setWebhook got %v", hook)
+	want := fmt.Sprintf("https://chat.example.com/channels/telegram/%d/webhook", ch.id())
+	if hook["url"] != want || hook["secret_token"] != "hook-secret-0123456789" || ch.body["webhook_url"] != want {
+		t.Errorf("setWebhook got %v; channel says %v", hook, ch.body["webhook_url"])
 	}
 	// A token Telegram refuses: 422 on the token, and no channel is kept.
 	e.do("POST", "/api/v1/channels", map[string]any{"type": "telegram", "config": map[string]any{
