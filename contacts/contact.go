@@ -123,6 +123,8 @@ type Contact struct {
 	// LeadRefreshAt is when the derived lead status may next change by the
 	// passing of time alone; the scheduler re-derives contacts past it.
 	LeadRefreshAt time.Time `json:"-"`
+	// Version counts the writes to the contact (the store's optimistic check).
+	Version int64 `json:"-"`
 }
 
 // Name is the display name: first and last name, else email, else phone,

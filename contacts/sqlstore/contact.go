@@ -17,7 +17,7 @@ const contactColumns = `c.id, c.project_id, c.first_name, c.last_name, c.email, 
 	c.external_id, c.channel, c.do_not_contact, c.notes, c.context, c.memories, c.learned_context,
 	c.tags, c.country, c.region, c.city, c.custom, c.conflicts, c.sources, c.lead_status,
 	c.lead_score, c.lead_refresh_at, c.conversation_count, c.created_at, c.updated_at,
-	c.last_seen_at, c.last_inbound_at, c.last_outbound_at`
+	c.last_seen_at, c.last_inbound_at, c.last_outbound_at, c.version`
 
 const (
 	getContactSQL = `SELECT ` + contactColumns + ` FROM contacts c WHERE c.project_id = ? AND c.id = ?`
@@ -35,7 +35,7 @@ const (
 	conversation_count, created_at, updated_at, last_seen_at, last_inbound_at, last_outbound_at, id)
 	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
-	updateContactSQL = `UPDATE contacts SET project_id = ?, first_name = ?, last_name = ?, sort_name = ?,
+	updateContactSQL = `UPDATE contacts SET version = version + 1, project_id = ?, first_name = ?, last_name = ?, sort_name = ?,
 	email = ?, email_key = ?, phone = ?, company = ?, external_id = ?, channel = ?, do_not_contact = ?, notes = ?,
 	context = ?, memories = ?, learned_context = ?, tags = ?, country = ?, region = ?, city = ?,
 	custom = ?, conflicts = ?, sources = ?, lead_status = ?, lead_score = ?, lead_refresh_at = ?,
@@ -81,6 +81,7 @@ type contactRow struct {
 	LastSeenAt        sql.NullInt64  `db:"last_seen_at"`
 	LastInboundAt     sql.NullInt64  `db:"last_inbound_at"`
 	LastOutboundAt    sql.NullInt64  `db:"last_outbound_at"`
+	Version           int64          `db:"version"`
 }
 
 func (r *contactRow) toContact() (*contacts.Contact, error) {
@@ -93,7 +94,7 @@ func (r *contactRow) toContact() (*contacts.Contact, error) {
 		LeadRefreshAt: fromMS(sql.NullInt64{Int64: r.LeadRefreshAt, Valid: true}), ConversationCount: r.ConversationCount,
 		CreatedAt: fromMS(sql.NullInt64{Int64: r.CreatedAt, Valid: true}), UpdatedAt: fromMS(sql.NullInt64{Int64: r.UpdatedAt, Valid: true}),
 		LastSeenAt: fromMS(r.LastSeenAt), LastInboundAt: fromMS(r.LastInboundAt), LastOutboundAt: fromMS(r.LastOutboundAt),
-		Identities: []contacts.Identity{},
+		Identities: []contacts.Identity{}, Version: r.Version,
 	}
 	for _, f := range []struct {
 		src string

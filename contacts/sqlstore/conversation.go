@@ -63,7 +63,7 @@ func (db *DB) CreateConversation(ctx context.Context, c *contacts.Conversation) 
 			c.Assignee, msNotNull(c.StartedAt), ms(c.EndedAt), msNotNull(c.LastMessageAt), c.MessageCount, c.Sentiment, c.Summary); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, db.q(`UPDATE contacts SET conversation_count = conversation_count + 1 WHERE id = ?`), c.ContactID)
+		_, err := tx.ExecContext(ctx, db.q(`UPDATE contacts SET conversation_count = conversation_count + 1, version = version + 1 WHERE id = ?`), c.ContactID)
 		return err
 	})
 }
@@ -97,7 +97,7 @@ func (db *DB) AddMessage(ctx context.Context, projectID int64, m *contacts.Messa
 		if m.Direction == contacts.DirectionOutbound {
 			col = "last_outbound_at"
 		}
-		_, err := tx.ExecContext(ctx, db.q(`UPDATE contacts SET `+col+` = ? WHERE id = ?`), msNotNull(m.CreatedAt), conv.ContactID)
+		_, err := tx.ExecContext(ctx, db.q(`UPDATE contacts SET `+col+` = ?, version = version + 1 WHERE id = ?`), msNotNull(m.CreatedAt), conv.ContactID)
 		return err
 	})
 	if _, dup := db.dialect.uniqueViolation(err); dup {

@@ -26,7 +26,7 @@ func (db *DB) RefreshLeads(ctx context.Context, now time.Time, derive func(*cont
 			return total, nil
 		}
 		err := db.inTx(ctx, func(tx *sqlx.Tx) error {
-			stmt, err := tx.PreparexContext(ctx, db.q(`UPDATE contacts SET lead_status = ?, lead_score = ?, lead_refresh_at = ? WHERE id = ?`))
+			stmt, err := tx.PreparexContext(ctx, db.q(`UPDATE contacts SET lead_status = ?, lead_score = ?, lead_refresh_at = ?, version = version + 1 WHERE id = ?`))
 			if err != nil {
 				return err
 			}
