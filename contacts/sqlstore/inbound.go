@@ -23,6 +23,11 @@ var channelActor = contacts.Actor{Kind: contacts.ActorChannel, Name: "channel"}
 // identity; the loser's unique violation retries, and the retry finds the
 // winner's contact (or, for the same message, its stored copy).
 func (db *DB) RecordInbound(ctx context.Context, in contacts.Inbound, idle time.Duration, apply contacts.InboundApply) (*contacts.InboundResult, error) {
+	if db.batch != nil {
+		if res, ok, err := db.recordKnownFast(ctx, in, idle, apply); ok || err != nil {
+			return res, err
+		}
+	}
 	for attempt := 0; ; attempt++ {
 		res, err := db.recordInbound(ctx, in, idle, apply)
 		if _, clash := db.dialect.uniqueViolation(err); clash && attempt < 5 {
@@ -103,16 +108,8 @@ func (db *DB) recordInbound(ctx context.Context, in contacts.Inbound, idle time.
 				return err
 			}
 		}
-		m := &contacts.Message{ConversationID: conv.ID, Direction: contacts.DirectionInbound, SenderKind: contacts.SenderContact,
-			Text: in.Text, Attachments: in.Attachments, Channel: in.Channel, ChannelMessageID: in.ChannelMessageID,
-			Status: "received", CreatedAt: in.At}
-		if len(m.Attachments) == 0 {
-			m.Attachments = []byte("[]")
-		}
-		if m.ID, err = db.insertID(ctx, tx, `INSERT INTO messages (project_id, conversation_id, direction, sender_kind, text,
-			attachments, channel, channel_message_id, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			in.ProjectID, m.ConversationID, m.Direction, m.SenderKind, m.Text, string(m.Attachments), string(m.Channel),
-			m.ChannelMessageID, m.Status, msNotNull(m.CreatedAt)); err != nil {
+		m, err := db.insertInboundMessage(ctx, tx, in, conv.ID)
+		if err != nil {
 			return err
 		}
 		if conv.LastMessageAt.Before(in.At) {
@@ -124,13 +121,7 @@ func (db *DB) recordInbound(ctx context.Context, in contacts.Inbound, idle time.
 			return err
 		}
 		res.Contact, res.Conversation, res.Message = c, conv, m
-		payload, err := json.Marshal(contacts.InboundJob{MessageID: m.ID, ConversationID: conv.ID, ContactID: c.ID,
-			OptedOut: res.OptedOut, OptedIn: res.OptedIn})
-		if err != nil {
-			return err
-		}
-		return db.enqueue(ctx, tx, &contacts.QueuedJob{ProjectID: in.ProjectID, Kind: contacts.JobInboundMessage,
-			Payload: payload, CreatedAt: in.At})
+		return db.enqueueInbound(ctx, tx, in, res)
 	})
 	if err != nil {
 		return nil, err
@@ -287,6 +278,13 @@ func (db *DB) applyEdit(ctx context.Context, tx *sqlx.Tx, in contacts.Inbound, r
 
 // updateActivity writes the activity columns that changed from before to c.
 func (db *DB) updateActivity(ctx context.Context, tx *sqlx.Tx, before, c *contacts.Contact) error {
+	u := activityUpdate(before, c, "")
+	return db.txExec(ctx, tx, u.query, u.args...)
+}
+
+// activityUpdate builds the UPDATE of the activity columns that changed from
+// before to c; where and whereArgs narrow it further.
+func activityUpdate(before, c *contacts.Contact, where string, whereArgs ...any) guarded {
 	set := "last_seen_at = ?, last_inbound_at = ?, updated_at = ?"
 	args := []any{ms(c.LastSeenAt), ms(c.LastInboundAt), msNotNull(c.UpdatedAt)}
 	if c.ConversationCount != before.ConversationCount {
@@ -297,5 +295,33 @@ func (db *DB) updateActivity(ctx context.Context, tx *sqlx.Tx, before, c *contac
 		set += ", lead_status = ?, lead_score = ?, lead_refresh_at = ?"
 		args = append(args, string(c.LeadStatus), string(c.LeadScore), msNotNull(c.LeadRefreshAt))
 	}
-	return db.txExec(ctx, tx, `UPDATE contacts SET `+set+` WHERE id = ?`, append(args, c.ID)...)
+	args = append(append(args, c.ID), whereArgs...)
+	return guarded{`UPDATE contacts SET ` + set + `, version = version + 1 WHERE id = ?` + where, args}
+}
+
+// insertInboundMessage stores the message of in in the conversation.
+func (db *DB) insertInboundMessage(ctx context.Context, tx *sqlx.Tx, in contacts.Inbound, conversationID int64) (*contacts.Message, error) {
+	m := &contacts.Message{ConversationID: conversationID, Direction: contacts.DirectionInbound, SenderKind: contacts.SenderContact,
+		Text: in.Text, Attachments: in.Attachments, Channel: in.Channel, ChannelMessageID: in.ChannelMessageID,
+		Status: "received", CreatedAt: in.At}
+	if len(m.Attachments) == 0 {
+		m.Attachments = []byte("[]")
+	}
+	var err error
+	m.ID, err = db.insertID(ctx, tx, `INSERT INTO messages (project_id, conversation_id, direction, sender_kind, text,
+		attachments, channel, channel_message_id, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		in.ProjectID, m.ConversationID, m.Direction, m.SenderKind, m.Text, string(m.Attachments), string(m.Channel),
+		m.ChannelMessageID, m.Status, msNotNull(m.CreatedAt))
+	return m, err
+}
+
+// enqueueInbound queues the job that answers and learns from res.Message.
+func (db *DB) enqueueInbound(ctx context.Context, tx *sqlx.Tx, in contacts.Inbound, res *contacts.InboundResult) error {
+	payload, err := json.Marshal(contacts.InboundJob{MessageID: res.Message.ID, ConversationID: res.Conversation.ID,
+		ContactID: res.Contact.ID, OptedOut: res.OptedOut, OptedIn: res.OptedIn})
+	if err != nil {
+		return err
+	}
+	return db.enqueue(ctx, tx, &contacts.QueuedJob{ProjectID: in.ProjectID, Kind: contacts.JobInboundMessage,
+		Payload: payload, CreatedAt: in.At})
 }
