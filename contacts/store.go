@@ -113,7 +113,9 @@ type AnonymousVisitor struct {
 }
 
 // InboundApply is the engine's rule for updating a contact on an inbound
-// message; the store calls it inside the transaction.
+// message. The store may call it more than once for one message (a read it
+// was given went stale, and the store tries again on fresh ones), so it must
+// change nothing but c and res.
 type InboundApply func(c *Contact, res *InboundResult, newConversation bool, owner func(field, value string) int64)
 
 // AccountStore persists projects, staff users and API keys.
