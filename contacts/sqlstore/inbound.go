@@ -15,6 +15,19 @@ import (
 	"github.com/switchboard-oss/switchboard/contacts"
 )
 
+// The lookups of the inbound path, shared by its full and fast forms.
+const (
+	storedMessageIDSQL  = `SELECT id FROM messages WHERE project_id = ? AND channel = ? AND channel_message_id = ?`
+	senderIdentitySQL   = `SELECT contact_id FROM identities WHERE project_id = ? AND channel = ? AND external_id = ?`
+	openConversationSQL = `SELECT ` + conversationColumns + ` FROM conversations WHERE contact_id = ? AND channel = ?
+		AND COALESCE(channel_id, 0) = ? AND status = ? ORDER BY id DESC LIMIT 1`
+)
+
+// ownerOfSQL finds the contact that already holds a value (an email, a phone).
+func ownerOfSQL(field string) string {
+	return `SELECT id FROM contacts WHERE project_id = ? AND ` + field + ` = ?`
+}
+
 // channelActor is who the audit log names for contacts a channel creates.
 var channelActor = contacts.Actor{Kind: contacts.ActorChannel, Name: "channel"}
 
@@ -65,7 +78,7 @@ func (db *DB) recordInbound(ctx context.Context, in contacts.Inbound, idle time.
 		}
 		owner := func(field, value string) int64 {
 			var id int64
-			err := tx.GetContext(ctx, &id, db.q(`SELECT id FROM contacts WHERE project_id = ? AND `+field+` = ?`), in.ProjectID, value)
+			err := tx.GetContext(ctx, &id, db.q(ownerOfSQL(field)), in.ProjectID, value)
 			if err != nil || id == c.ID {
 				return 0
 			}
@@ -163,7 +176,7 @@ func (db *DB) findStoredInbound(ctx context.Context, tx *sqlx.Tx, in contacts.In
 // channel), or returns a new unsaved contact.
 func (db *DB) resolveSender(ctx context.Context, tx *sqlx.Tx, in contacts.Inbound) (*contacts.Contact, error) {
 	var id int64
-	err := db.txGet(ctx, tx, &id, `SELECT contact_id FROM identities WHERE project_id = ? AND channel = ? AND external_id = ?`,
+	err := db.txGet(ctx, tx, &id, senderIdentitySQL,
 		in.ProjectID, string(in.Channel), in.ExternalID)
 	if errors.Is(err, sql.ErrNoRows) && in.VerifiedPhone != "" {
 		variants := contacts.PhoneVariants(in.VerifiedPhone)
@@ -189,8 +202,7 @@ func (db *DB) resolveSender(ctx context.Context, tx *sqlx.Tx, in contacts.Inboun
 // closed (ended at its last message) and nil returned.
 func (db *DB) activeConversation(ctx context.Context, tx *sqlx.Tx, contactID int64, in contacts.Inbound, idle time.Duration) (*contacts.Conversation, error) {
 	var row conversationRow
-	err := db.txGet(ctx, tx, &row, `SELECT `+conversationColumns+` FROM conversations WHERE contact_id = ? AND channel = ?
-		AND COALESCE(channel_id, 0) = ? AND status = ? ORDER BY id DESC LIMIT 1`, contactID, string(in.Channel), in.ChannelID, contacts.ConversationOpen)
+	err := db.txGet(ctx, tx, &row, openConversationSQL, contactID, string(in.Channel), in.ChannelID, contacts.ConversationOpen)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}

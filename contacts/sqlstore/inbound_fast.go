@@ -27,12 +27,12 @@ func (db *DB) recordKnownFast(ctx context.Context, in contacts.Inbound, idle tim
 		return nil, false, nil
 	}
 	var seen int64
-	if err := db.readGet(ctx, &seen, `SELECT id FROM messages WHERE project_id = ? AND channel = ? AND channel_message_id = ?`,
+	if err := db.readGet(ctx, &seen, storedMessageIDSQL,
 		in.ProjectID, string(in.Channel), in.ChannelMessageID); !errors.Is(err, sql.ErrNoRows) {
 		return nil, false, err // a redelivery (or a failed read) takes the full path
 	}
 	var contactID int64
-	err = db.readGet(ctx, &contactID, `SELECT contact_id FROM identities WHERE project_id = ? AND channel = ? AND external_id = ?`,
+	err = db.readGet(ctx, &contactID, senderIdentitySQL,
 		in.ProjectID, string(in.Channel), in.ExternalID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, false, nil
@@ -48,8 +48,7 @@ func (db *DB) recordKnownFast(ctx context.Context, in contacts.Inbound, idle tim
 		return nil, false, err
 	}
 	var row conversationRow
-	err = db.readGet(ctx, &row, `SELECT `+conversationColumns+` FROM conversations WHERE contact_id = ? AND channel = ?
-		AND COALESCE(channel_id, 0) = ? AND status = ? ORDER BY id DESC LIMIT 1`, contactID, string(in.Channel), in.ChannelID, contacts.ConversationOpen)
+	err = db.readGet(ctx, &row, openConversationSQL, contactID, string(in.Channel), in.ChannelID, contacts.ConversationOpen)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, false, nil
 	}
@@ -65,7 +64,7 @@ func (db *DB) recordKnownFast(ctx context.Context, in contacts.Inbound, idle tim
 	res = &contacts.InboundResult{}
 	owner := func(field, value string) int64 {
 		var id int64
-		if err := db.readGet(ctx, &id, `SELECT id FROM contacts WHERE project_id = ? AND `+field+` = ?`, in.ProjectID, value); err != nil || id == c.ID {
+		if err := db.readGet(ctx, &id, ownerOfSQL(field), in.ProjectID, value); err != nil || id == c.ID {
 			return 0
 		}
 		return id
@@ -77,7 +76,7 @@ func (db *DB) recordKnownFast(ctx context.Context, in contacts.Inbound, idle tim
 
 	err = db.inBatch(ctx, func(tx *sqlx.Tx) error {
 		var dup int64
-		if err := db.txGet(ctx, tx, &dup, `SELECT id FROM messages WHERE project_id = ? AND channel = ? AND channel_message_id = ?`,
+		if err := db.txGet(ctx, tx, &dup, storedMessageIDSQL,
 			in.ProjectID, string(in.Channel), in.ChannelMessageID); !errors.Is(err, sql.ErrNoRows) {
 			if err == nil {
 				err = errStaleRead
