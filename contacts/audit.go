@@ -24,6 +24,10 @@ type Actor struct {
 	Role Role
 }
 
+// ChannelActor names changes a channel caused (a contact a message created,
+// a value a customer gave the bot).
+var ChannelActor = Actor{Kind: ActorChannel, Name: "channel"}
+
 // SystemActor is used for work nobody asked for directly (schedulers).
 var SystemActor = Actor{Kind: ActorSystem, Name: "system", Role: RoleOwner}
 

@@ -28,7 +28,12 @@ type Conversation struct {
 	LastMessageAt time.Time `json:"last_message_at"`
 	MessageCount  int       `json:"message_count"`
 	Sentiment     string    `json:"sentiment"`
-	Summary       string    `json:"summary"`
+	// SentimentScore runs from -1 (negative) to 1, with Sentiment.
+	SentimentScore float64 `json:"sentiment_score"`
+	Summary        string  `json:"summary"`
+	// BotState is the bot's collection state in this conversation (JSON
+	// the ai package reads).
+	BotState []byte `json:"-"`
 }
 
 // Message directions and sender kinds.

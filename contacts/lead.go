@@ -37,7 +37,11 @@ const (
 // moment at which they could change with no new activity (so a scheduler only
 // revisits contacts whose status may have gone stale).
 //
-// Precedence, first match wins:
+// The score is hot for activity within 7 days from a returning contact
+// (two or more conversations) or one who asked about prices, a demo or
+// buying (intents the AI saw); warm for activity within 30 days; else cold.
+//
+// Precedence of the status, first match wins:
 //  1. archived: opted out, or no activity for 12 months;
 //  2. follow_up: the last inbound message has gone unanswered for 7 days;
 //  3. new: at most one conversation and first seen within 7 days;
@@ -80,7 +84,7 @@ func DeriveLead(c *Contact, now time.Time) (LeadStatus, LeadScore, time.Time) {
 	score := LeadCold
 	if !c.DoNotContact {
 		switch age := now.Sub(last); {
-		case age < hotWindow && c.ConversationCount >= 2:
+		case age < hotWindow && (c.ConversationCount >= 2 || c.HasBuyingIntent()):
 			score = LeadHot
 			next = append(next, last.Add(hotWindow))
 		case age < activeWindow:

@@ -68,4 +68,7 @@ type Stats struct {
 	AvgConversations float64          `json:"avg_conversations_per_contact"`
 	ShareWithEmail   float64          `json:"share_with_email"`
 	ShareWithPhone   float64          `json:"share_with_phone"`
+	// AIToday and AIThisMonth count the model's tokens (UTC days).
+	AIToday     AIUsage `json:"ai_usage_today"`
+	AIThisMonth AIUsage `json:"ai_usage_this_month"`
 }

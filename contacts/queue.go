@@ -35,6 +35,10 @@ type InboundJob struct {
 // Queue is the durable job queue the store provides.
 type Queue interface {
 	Enqueue(ctx context.Context, j *QueuedJob) error
+	// EnqueueKeyed adds a job unless one with the same key is pending (not
+	// yet claimed), in which case that one moves to j's run time and
+	// payload: a burst of triggers runs the job once.
+	EnqueueKeyed(ctx context.Context, j *QueuedJob, key string) error
 	// Claim leases the oldest due job until now+lease and counts the
 	// attempt; it returns nil, nil when no job is due. Across processes a
 	// job is claimed by one worker at a time.

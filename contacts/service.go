@@ -472,7 +472,17 @@ func (s *Service) DeleteSavedFilter(ctx context.Context, actor Actor, projectID,
 func (s *Service) Stats(ctx context.Context, projectID int64) (*Stats, error) {
 	now := s.now()
 	month := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC)
-	return s.store.Stats(ctx, projectID, month)
+	st, err := s.store.Stats(ctx, projectID, month)
+	if err != nil {
+		return nil, err
+	}
+	if st.AIToday, err = s.store.AIUsage(ctx, projectID, UsageDay(now)); err != nil {
+		return nil, fmt.Errorf("stats: model usage today: %w", err)
+	}
+	if st.AIThisMonth, err = s.store.AIUsage(ctx, projectID, UsageDay(month)); err != nil {
+		return nil, fmt.Errorf("stats: model usage this month: %w", err)
+	}
+	return st, nil
 }
 
 // Audit lists audit entries.

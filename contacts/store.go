@@ -105,7 +105,54 @@ type Store interface {
 	Queue
 	ChannelStore
 	AccountStore
+	AIStore
 }
+
+// AIStore persists what the AI issue adds: enrichments, suggestions, bot
+// settings and state, and model usage.
+type AIStore interface {
+	// EnrichContact loads the contact for update, lets apply change it
+	// (owner finds another contact holding a unique value), saves it when it
+	// changed, records apply's claims and its suggestions (a value suggested
+	// before, pending or decided, is not suggested again; the outcome lists
+	// only new ones), writes conv's insights on that conversation of the
+	// contact, and audits the change, in one transaction. ErrNotFound for a
+	// missing contact.
+	EnrichContact(ctx context.Context, projectID, id int64, actor Actor, at time.Time, conv *ConversationInsights,
+		apply func(c *Contact, owner func(field, value string) int64) *EnrichOutcome) (*Contact, *EnrichOutcome, error)
+	// ListSuggestions lists a contact's suggestions of a status ("" all),
+	// newest first; ErrNotFound for a missing contact.
+	ListSuggestions(ctx context.Context, projectID, contactID int64, status string) ([]Suggestion, error)
+	// DecideSuggestion marks a pending suggestion accepted or rejected; on
+	// accept apply writes it onto the contact, saved and audited in the same
+	// transaction. ErrNotFound for an unknown suggestion, ErrConflict for
+	// one decided already.
+	DecideSuggestion(ctx context.Context, projectID, contactID, id int64, accept bool, actor Actor, at time.Time,
+		apply func(*Contact, *Suggestion) error) (*Suggestion, *Contact, error)
+
+	// BotSettings returns a project's stored bot settings (JSON);
+	// ErrNotFound when it never saved any.
+	BotSettings(ctx context.Context, projectID int64) ([]byte, error)
+	SetBotSettings(ctx context.Context, projectID int64, settings []byte, at time.Time) error
+	// SetBotState records a conversation's collection state (JSON).
+	SetBotState(ctx context.Context, projectID, conversationID int64, state []byte) error
+
+	// AddAIUsage counts one model request's tokens on a project's day
+	// (YYYY-MM-DD, UTC).
+	AddAIUsage(ctx context.Context, projectID int64, day string, promptTokens, completionTokens int) error
+	// AIUsage sums a project's usage over the days from since (inclusive).
+	AIUsage(ctx context.Context, projectID int64, since string) (AIUsage, error)
+}
+
+// AIUsage is a project's model usage over some days.
+type AIUsage struct {
+	PromptTokens     int64 `json:"prompt_tokens" db:"prompt_tokens"`
+	CompletionTokens int64 `json:"completion_tokens" db:"completion_tokens"`
+	Requests         int64 `json:"requests" db:"requests"`
+}
+
+// Tokens is the total of prompt and completion tokens.
+func (u AIUsage) Tokens() int64 { return u.PromptTokens + u.CompletionTokens }
 
 // AnonymousVisitor names a contact the anonymous-visitor purge may remove.
 type AnonymousVisitor struct {

@@ -12,22 +12,24 @@ import (
 )
 
 const conversationColumns = `id, project_id, contact_id, channel, channel_id, status, assignee, started_at, ended_at,
-	last_message_at, message_count, sentiment, summary`
+	last_message_at, message_count, sentiment, sentiment_score, summary, bot_state`
 
 type conversationRow struct {
-	ID            int64         `db:"id"`
-	ProjectID     int64         `db:"project_id"`
-	ContactID     sql.NullInt64 `db:"contact_id"`
-	Channel       string        `db:"channel"`
-	ChannelID     sql.NullInt64 `db:"channel_id"`
-	Status        string        `db:"status"`
-	Assignee      string        `db:"assignee"`
-	StartedAt     int64         `db:"started_at"`
-	EndedAt       sql.NullInt64 `db:"ended_at"`
-	LastMessageAt int64         `db:"last_message_at"`
-	MessageCount  int           `db:"message_count"`
-	Sentiment     string        `db:"sentiment"`
-	Summary       string        `db:"summary"`
+	ID             int64         `db:"id"`
+	ProjectID      int64         `db:"project_id"`
+	ContactID      sql.NullInt64 `db:"contact_id"`
+	Channel        string        `db:"channel"`
+	ChannelID      sql.NullInt64 `db:"channel_id"`
+	Status         string        `db:"status"`
+	Assignee       string        `db:"assignee"`
+	StartedAt      int64         `db:"started_at"`
+	EndedAt        sql.NullInt64 `db:"ended_at"`
+	LastMessageAt  int64         `db:"last_message_at"`
+	MessageCount   int           `db:"message_count"`
+	Sentiment      string        `db:"sentiment"`
+	SentimentScore float64       `db:"sentiment_score"`
+	Summary        string        `db:"summary"`
+	BotState       string        `db:"bot_state"`
 }
 
 func (r conversationRow) toConversation() contacts.Conversation {
@@ -35,7 +37,8 @@ func (r conversationRow) toConversation() contacts.Conversation {
 		Channel: contacts.Channel(r.Channel), ChannelID: r.ChannelID.Int64, Status: r.Status, Assignee: r.Assignee,
 		StartedAt: fromMS(sql.NullInt64{Int64: r.StartedAt, Valid: true}), EndedAt: fromMS(r.EndedAt),
 		LastMessageAt: fromMS(sql.NullInt64{Int64: r.LastMessageAt, Valid: true}),
-		MessageCount:  r.MessageCount, Sentiment: r.Sentiment, Summary: r.Summary}
+		MessageCount:  r.MessageCount, Sentiment: r.Sentiment, SentimentScore: r.SentimentScore, Summary: r.Summary,
+		BotState: []byte(r.BotState)}
 }
 
 // CreateConversation opens a conversation for a contact of its project.

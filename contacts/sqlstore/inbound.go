@@ -29,7 +29,7 @@ func ownerOfSQL(field string) string {
 }
 
 // channelActor is who the audit log names for contacts a channel creates.
-var channelActor = contacts.Actor{Kind: contacts.ActorChannel, Name: "channel"}
+var channelActor = contacts.ChannelActor
 
 // RecordInbound stores an inbound message in one transaction. Two first
 // messages from one new sender racing on PostgreSQL both try to create the

@@ -44,13 +44,30 @@ func (db *DB) enqueue(ctx context.Context, tx *sqlx.Tx, j *contacts.QueuedJob) e
 	return err
 }
 
+// EnqueueKeyed adds a job, or moves the pending job with the same key.
+func (db *DB) EnqueueKeyed(ctx context.Context, j *contacts.QueuedJob, key string) error {
+	if len(j.Payload) == 0 {
+		j.Payload = []byte("{}")
+	}
+	if j.RunAt.IsZero() {
+		j.RunAt = j.CreatedAt
+	}
+	return db.inTx(ctx, func(tx *sqlx.Tx) error {
+		return tx.GetContext(ctx, &j.ID, db.q(`INSERT INTO queue (project_id, kind, payload, run_at, created_at, dedupe_key)
+			VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) WHERE done_at IS NULL
+			DO UPDATE SET run_at = excluded.run_at, payload = excluded.payload RETURNING id`),
+			j.ProjectID, j.Kind, string(j.Payload), msNotNull(j.RunAt), msNotNull(j.CreatedAt), key)
+	})
+}
+
 // Claim leases the oldest due job. On PostgreSQL, SKIP LOCKED lets workers
 // in several processes claim different jobs at once; on SQLite the writer's
-// immediate transaction serialises claims.
+// immediate transaction serialises claims. A claimed job gives up its
+// dedupe key, so a trigger while it runs queues the next run.
 func (db *DB) Claim(ctx context.Context, now time.Time, lease time.Duration) (*contacts.QueuedJob, error) {
 	var row queueRow
 	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
-		return tx.GetContext(ctx, &row, db.q(`UPDATE queue SET locked_until = ?, attempts = attempts + 1 WHERE id = (
+		return tx.GetContext(ctx, &row, db.q(`UPDATE queue SET locked_until = ?, attempts = attempts + 1, dedupe_key = NULL WHERE id = (
 			SELECT id FROM queue WHERE done_at IS NULL AND run_at <= ? AND locked_until <= ?
 			ORDER BY run_at, id LIMIT 1`+db.dialect.skipLocked()+`) RETURNING `+queueColumns),
 			msNotNull(now.Add(lease)), msNotNull(now), msNotNull(now))
