@@ -2,6 +2,7 @@ package ai
 
 import (
 	"context"
+	"errors"
 
 	"github.com/switchboard-oss/switchboard/contacts"
 )
@@ -69,3 +70,8 @@ type Usage struct {
 type Extractor interface {
 	Extract(ctx context.Context, req ExtractRequest) (*Extraction, error)
 }
+
+// ErrUnavailable marks a model that will not answer for now for reasons
+// retrying soon will not fix (a project's daily token budget is spent): the
+// caller uses the heuristic instead of waiting.
+var ErrUnavailable = errors.New("ai: model unavailable")

@@ -15,7 +15,7 @@ import (
 // Turn is one message of a conversation as the AI sees it.
 type Turn struct {
 	ID   int64  // the stored message's id; extracted values cite it
-	Role string // customer, bot or staff (contacts.Sender* values)
+	Role string // contacts.SenderContact (the customer), SenderBot or SenderStaff
 	Text string
 	At   time.Time
 }
