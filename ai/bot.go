@@ -95,6 +95,9 @@ type BotState struct {
 	// Pending is the field the bot's last message asked for, so the next
 	// customer message is read as the answer.
 	Pending string `json:"pending,omitempty"`
+	// Waited: the pending question already let one unrelated customer
+	// message pass; the next one drops it rather than nag.
+	Waited bool `json:"waited,omitempty"`
 	// Declined fields are not asked for again in this conversation.
 	Declined map[string]bool `json:"declined,omitempty"`
 }
