@@ -15,15 +15,26 @@ import (
 	"time"
 
 	"github.com/switchboard-oss/switchboard/ai"
+	"github.com/switchboard-oss/switchboard/ai/bot"
+	"github.com/switchboard-oss/switchboard/ai/guard"
+	"github.com/switchboard-oss/switchboard/ai/heuristic"
 	"github.com/switchboard-oss/switchboard/channels"
 	"github.com/switchboard-oss/switchboard/contacts"
 )
 
 // Config wires a Router.
 type Config struct {
-	Service   *contacts.Service
-	Queue     contacts.Queue
+	Service *contacts.Service
+	Queue   contacts.Queue
+	// Responder phrases the bot's replies (a model, or the heuristic); when
+	// it fails, the heuristic answers instead of going silent.
 	Responder ai.Responder
+	// Extractor enriches profiles (a model, or the heuristic); nil is the
+	// heuristic. Its results always pass ai/guard.
+	Extractor ai.Extractor
+	// EnrichDebounce is how long a conversation must settle before it is
+	// enriched, so a burst of messages costs one run (default 5 s).
+	EnrichDebounce time.Duration
 	// Senders deliver by channel type (telegram, messenger,
 	// whatsapp-cloud...); a type without one (the widget polls) keeps
 	// outbound messages stored for the visitor to fetch.
@@ -36,10 +47,13 @@ type Config struct {
 
 // Router records inbound messages and runs their follow-ups.
 type Router struct {
-	cfg    Config
-	worker *Worker
-	hub    *Hub
-	log    *slog.Logger
+	cfg               Config
+	worker            *Worker
+	hub               *Hub
+	log               *slog.Logger
+	extractor         ai.Extractor
+	fallbackExtractor ai.Extractor
+	fallbackResponder ai.Responder
 }
 
 // Replies the router sends on its own.
@@ -56,10 +70,24 @@ func New(cfg Config) *Router {
 	if cfg.Idle <= 0 {
 		cfg.Idle = contacts.DefaultConversationIdle
 	}
-	r := &Router{cfg: cfg, hub: NewHub(), log: cfg.Logger.With("component", "gateway")}
+	if cfg.EnrichDebounce <= 0 {
+		cfg.EnrichDebounce = 5 * time.Second
+	}
+	region := cfg.Service.Region()
+	r := &Router{cfg: cfg, hub: NewHub(), log: cfg.Logger.With("component", "gateway"),
+		fallbackExtractor: guard.Wrap(heuristic.Extractor{Region: region}, region),
+		fallbackResponder: bot.Heuristic{Region: region}}
+	r.extractor = r.fallbackExtractor
+	if cfg.Extractor != nil {
+		r.extractor = guard.Wrap(cfg.Extractor, region)
+	}
+	if r.cfg.Responder == nil {
+		r.cfg.Responder = r.fallbackResponder
+	}
 	r.worker = NewWorker(cfg.Queue, cfg.Clock, cfg.Logger)
 	r.worker.Handle(contacts.JobInboundMessage, r.followUp)
 	r.worker.Handle(JobSendMessage, r.resend)
+	r.worker.Handle(JobEnrich, r.enrich)
 	return r
 }
 
@@ -96,8 +124,9 @@ func (r *Router) Receive(ctx context.Context, in contacts.Inbound) (*contacts.In
 }
 
 // followUp answers one stored inbound message: an opt-out or opt-in
-// confirmation, else the responder's reply unless the contact opted out or
-// staff have the conversation.
+// confirmation, else the bot's reply unless the bot is off, the contact
+// opted out or staff have the conversation. Every message also moves the
+// conversation's enrichment.
 func (r *Router) followUp(ctx context.Context, job *contacts.QueuedJob) error {
 	var p contacts.InboundJob
 	if err := json.Unmarshal(job.Payload, &p); err != nil {
@@ -113,6 +142,9 @@ func (r *Router) followUp(ctx context.Context, job *contacts.QueuedJob) error {
 	}
 	conv, err := svc.Conversation(ctx, job.ProjectID, p.ConversationID)
 	if err != nil {
+		return err
+	}
+	if err := r.queueEnrichment(ctx, job.ProjectID, conv); err != nil {
 		return err
 	}
 	var text string
@@ -145,34 +177,99 @@ func (r *Router) followUp(ctx context.Context, job *contacts.QueuedJob) error {
 // maxHistory is how many of the latest turns a responder sees.
 const maxHistory = 50
 
-// respond asks the responder about the conversation as it stood at the
-// message: its latest turns up to and including it.
+// respond runs the bot on the conversation as it stood at the message: the
+// flow decides (hand off, ask, confirm), what the customer gave is stored,
+// and the responder phrases the reply, the heuristic standing in when the
+// responder fails.
 func (r *Router) respond(ctx context.Context, projectID int64, c *contacts.Contact, conv *contacts.Conversation, upTo int64) (*ai.Reply, error) {
+	svc := r.cfg.Service
+	settings, err := r.BotSettings(ctx, projectID)
+	if err != nil || !settings.Enabled {
+		return nil, err
+	}
+	history, err := r.history(ctx, projectID, conv.ID, upTo, maxHistory)
+	if err != nil {
+		return nil, err
+	}
+	req := ai.ReplyRequest{ProjectID: projectID, Contact: c, Conversation: conv, History: history, Bot: settings,
+		PreviousSummary: r.previousSummary(ctx, c, conv)}
+	if len(conv.BotState) > 0 {
+		if err := json.Unmarshal(conv.BotState, &req.State); err != nil {
+			r.log.Warn("unreadable bot state; starting afresh", "conversation_id", conv.ID, "error", err)
+		}
+	}
+	plan, state := bot.Decide(req, svc.Region())
+	req.Plan = plan
+	if len(plan.Confirmed) > 0 {
+		if _, err := svc.ApplyCollected(ctx, projectID, c.ID, plan.Confirmed); err != nil {
+			return nil, err
+		}
+	}
+	if raw, _ := json.Marshal(state); string(raw) != string(conv.BotState) {
+		if err := svc.SetBotState(ctx, projectID, conv.ID, raw); err != nil {
+			return nil, err
+		}
+	}
+	reply, err := r.cfg.Responder.Respond(ctx, req)
+	if err != nil {
+		r.log.Warn("responder failed; the heuristic answers", "conversation_id", conv.ID, "error", err)
+		if reply, err = r.fallbackResponder.Respond(ctx, req); err != nil {
+			return nil, fmt.Errorf("responder: %w", err)
+		}
+	}
+	if plan.Handoff {
+		if reply == nil {
+			reply = &ai.Reply{}
+		}
+		reply.Handoff = true
+	}
+	return reply, nil
+}
+
+// history returns up to limit of a conversation's latest turns, oldest
+// first, up to and including message upTo (0: all of them).
+func (r *Router) history(ctx context.Context, projectID, conversationID, upTo int64, limit int) ([]ai.Turn, error) {
 	var history []ai.Turn
 	for after := int64(0); ; {
-		msgs, err := r.cfg.Service.ListMessages(ctx, projectID, conv.ID, after, 500)
+		msgs, err := r.cfg.Service.ListMessages(ctx, projectID, conversationID, after, 500)
 		if err != nil {
 			return nil, err
 		}
 		for _, m := range msgs {
-			if m.ID > upTo {
+			if upTo != 0 && m.ID > upTo {
 				break
 			}
-			history = append(history, ai.Turn{Role: m.SenderKind, Text: m.Text, At: m.CreatedAt})
+			history = append(history, ai.Turn{ID: m.ID, Role: m.SenderKind, Text: m.Text, At: m.CreatedAt})
 		}
-		if len(msgs) < 500 || msgs[len(msgs)-1].ID >= upTo {
+		if len(msgs) < 500 || (upTo != 0 && msgs[len(msgs)-1].ID >= upTo) {
 			break
 		}
 		after = msgs[len(msgs)-1].ID
 	}
-	if len(history) > maxHistory {
-		history = history[len(history)-maxHistory:]
+	if len(history) > limit {
+		history = history[len(history)-limit:]
 	}
-	reply, err := r.cfg.Responder.Respond(ctx, ai.ReplyRequest{Contact: c, Conversation: conv, History: history})
+	return history, nil
+}
+
+// previousSummary is the summary of the contact's latest earlier
+// conversation, so the bot can pick up where it left off.
+func (r *Router) previousSummary(ctx context.Context, c *contacts.Contact, conv *contacts.Conversation) string {
+	convs, err := r.cfg.Service.ListConversations(ctx, c.ProjectID, c.ID)
 	if err != nil {
-		return nil, fmt.Errorf("responder: %w", err)
+		return ""
 	}
-	return reply, nil
+	var best *contacts.Conversation
+	for i := range convs {
+		k := &convs[i]
+		if k.ID != conv.ID && k.Summary != "" && (best == nil || k.StartedAt.After(best.StartedAt)) {
+			best = k
+		}
+	}
+	if best == nil {
+		return ""
+	}
+	return best.Summary
 }
 
 // send stores the bot's message (once, whatever the retries) and delivers

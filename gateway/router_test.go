@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/switchboard-oss/switchboard/ai/greeting"
+	"github.com/switchboard-oss/switchboard/ai"
 	"github.com/switchboard-oss/switchboard/channels"
 	"github.com/switchboard-oss/switchboard/contacts"
 	"github.com/switchboard-oss/switchboard/contacts/sqlstore"
@@ -48,6 +48,19 @@ func (s *recordingSender) texts() []string {
 
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 
+// echo answers each customer message with "re: " and its text, so the
+// router's mechanics show plainly; a handoff plan gets handoffText.
+type echo struct{}
+
+const handoffText = "A person will reply."
+
+func (echo) Respond(_ context.Context, req ai.ReplyRequest) (*ai.Reply, error) {
+	if req.Plan.Handoff {
+		return &ai.Reply{Text: handoffText, Handoff: true}, nil
+	}
+	return &ai.Reply{Text: "re: " + req.History[len(req.History)-1].Text}, nil
+}
+
 type env struct {
 	db      *sqlstore.DB
 	svc     *contacts.Service
@@ -72,7 +85,7 @@ func eachStore(t *testing.T, fn func(t *testing.T, e *env)) {
 				t.Fatal(err)
 			}
 			e.project = p.ID
-			e.router = New(Config{Service: e.svc, Queue: db, Responder: greeting.Responder{}, Clock: clock, Logger: quiet,
+			e.router = New(Config{Service: e.svc, Queue: db, Responder: echo{}, Clock: clock, Logger: quiet,
 				Senders: map[string]channels.Sender{string(contacts.ChannelTelegram): e.sender}})
 			fn(t, e)
 		})
@@ -104,19 +117,19 @@ func (e *env) drain(t *testing.T) {
 	}
 }
 
-func TestRouterGreetsOnceAndStoresTheReply(t *testing.T) {
+func TestRouterAnswersOnceAndStoresTheReply(t *testing.T) {
 	eachStore(t, func(t *testing.T, e *env) {
 		res := e.receive(t, "501", "501:1", "hello")
 		e.receive(t, "501", "501:1", "hello") // redelivered webhook
 		e.drain(t)
 		e.receive(t, "501", "501:2", "are you there?")
 		e.drain(t)
-		want := []string{"501: Hi Ana! Thanks for your message. We'll get back to you here shortly."}
+		want := []string{"501: re: hello", "501: re: are you there?"}
 		if fmt.Sprint(e.sender.texts()) != fmt.Sprint(want) {
 			t.Errorf("sent %q, want %q", e.sender.texts(), want)
 		}
 		msgs, _ := e.svc.ListMessages(context.Background(), e.project, res.Conversation.ID, 0, 0)
-		if len(msgs) != 3 || msgs[1].SenderKind != contacts.SenderBot || msgs[1].Status != contacts.StatusSent {
+		if len(msgs) != 4 || msgs[1].SenderKind != contacts.SenderBot || msgs[1].Status != contacts.StatusSent {
 			t.Errorf("stored messages: %+v", msgs)
 		}
 	})
@@ -156,7 +169,7 @@ func TestRouterOptOutAndHandoff(t *testing.T) {
 		e.drain(t)
 		e.receive(t, "503", "503:3", "hello?")
 		e.drain(t)
-		want := []string{"503: Hi Ana! Thanks for your message. We'll get back to you here shortly.", "503: " + OptOutConfirmation}
+		want := []string{"503: re: hi", "503: " + OptOutConfirmation}
 		if fmt.Sprint(e.sender.texts()) != fmt.Sprint(want) {
 			t.Errorf("after STOP sent %q", e.sender.texts())
 		}
@@ -175,7 +188,7 @@ func TestRouterOptOutAndHandoff(t *testing.T) {
 		e.drain(t)
 		conv, _ := e.svc.Conversation(context.Background(), e.project, res.Conversation.ID)
 		texts := e.sender.texts()
-		if conv.Assignee != contacts.AssigneeStaff || len(texts) != 5 || texts[4] != "504: Of course, I'm passing you to a member of our team. They'll reply here." {
+		if conv.Assignee != contacts.AssigneeStaff || len(texts) != 5 || texts[4] != "504: "+handoffText {
 			t.Errorf("handoff: assignee %s, sent %q", conv.Assignee, texts)
 		}
 	})
@@ -185,7 +198,7 @@ func TestQueuedFollowUpSurvivesARestart(t *testing.T) {
 	eachStore(t, func(t *testing.T, e *env) {
 		e.receive(t, "505", "505:1", "hi") // acknowledged; no worker ran
 		// A new router over the same database, as after a crash and restart.
-		restarted := New(Config{Service: e.svc, Queue: e.db, Responder: greeting.Responder{}, Clock: func() time.Time { return e.now }, Logger: quiet,
+		restarted := New(Config{Service: e.svc, Queue: e.db, Responder: echo{}, Clock: func() time.Time { return e.now }, Logger: quiet,
 			Senders: map[string]channels.Sender{string(contacts.ChannelTelegram): e.sender}})
 		if ran, err := restarted.Worker().RunOne(context.Background()); !ran || err != nil {
 			t.Fatalf("restarted worker: ran=%v err=%v", ran, err)

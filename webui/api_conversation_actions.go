@@ -57,7 +57,7 @@ func (s *Server) closeConversation(c *fiber.Ctx) error {
 		return err
 	}
 	p := who(c)
-	if err := s.svc.CloseConversation(c.UserContext(), p.ProjectID, id); err != nil {
+	if err := s.router.CloseConversation(c.UserContext(), p.ProjectID, id); err != nil {
 		return err
 	}
 	return s.conversationAnswer(c, p.ProjectID, id)

@@ -23,13 +23,15 @@ type conversationView struct {
 	LastMessageAt *time.Time       `json:"last_message_at"`
 	MessageCount  int              `json:"message_count"`
 	Sentiment     string           `json:"sentiment"`
-	Summary       string           `json:"summary"`
+	// SentimentScore runs from -1 to 1.
+	SentimentScore float64 `json:"sentiment_score"`
+	Summary        string  `json:"summary"`
 }
 
 func conversationJSON(cv contacts.Conversation) conversationView {
 	v := conversationView{ID: cv.ID, Channel: cv.Channel, Status: cv.Status, Assignee: cv.Assignee,
 		StartedAt: timeJSON(cv.StartedAt), EndedAt: timeJSON(cv.EndedAt), LastMessageAt: timeJSON(cv.LastMessageAt),
-		MessageCount: cv.MessageCount, Sentiment: cv.Sentiment, Summary: cv.Summary}
+		MessageCount: cv.MessageCount, Sentiment: cv.Sentiment, SentimentScore: cv.SentimentScore, Summary: cv.Summary}
 	if cv.ContactID != 0 {
 		id := cv.ContactID
 		v.ContactID = &id

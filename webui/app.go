@@ -133,6 +133,9 @@ func (s *Server) routes() {
 	api.Post("/contacts/:id/tags", s.addTags)
 	api.Delete("/contacts/:id/tags", s.removeTags)
 	api.Post("/contacts/:id/merge", s.merge)
+	api.Get("/contacts/:id/suggestions", s.listSuggestions)
+	api.Post("/contacts/:id/suggestions/:sid/accept", s.acceptSuggestion)
+	api.Post("/contacts/:id/suggestions/:sid/reject", s.rejectSuggestion)
 	api.Get("/contacts/:id/notes", s.listNotes)
 	api.Post("/contacts/:id/notes", s.addNote)
 	api.Get("/contacts/:id/conversations", s.listConversations)
@@ -152,6 +155,8 @@ func (s *Server) routes() {
 	api.Post("/saved-filters", s.createSavedFilter)
 	api.Delete("/saved-filters/:id", s.deleteSavedFilter)
 	api.Get("/stats", s.stats)
+	api.Get("/bot", s.getBot)
+	api.Put("/bot", s.putBot)
 	api.Get("/jobs/:id", s.getJob)
 	api.Get("/audit", s.audit)
 }

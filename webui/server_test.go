@@ -16,7 +16,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/switchboard-oss/switchboard/ai/greeting"
 	"github.com/switchboard-oss/switchboard/channels"
 	"github.com/switchboard-oss/switchboard/channels/messenger"
 	"github.com/switchboard-oss/switchboard/channels/telegram"
@@ -57,7 +56,7 @@ func newEnv(t testing.TB, setup ...func(*Server)) *testEnv {
 	if err != nil || boot == nil {
 		t.Fatalf("bootstrap: %v (%v)", err, boot)
 	}
-	router := gateway.New(gateway.Config{Service: svc, Queue: db, Responder: greeting.Responder{}, Logger: logger,
+	router := gateway.New(gateway.Config{Service: svc, Queue: db, Logger: logger,
 		Senders: map[string]channels.Sender{string(contacts.ChannelTelegram): telegram.NewSender(svc.ChannelByID),
 			"messenger": messenger.NewSender(svc.ChannelByID), whatsappcloud.Type: whatsappcloud.NewSender(svc.ChannelByID)}})
 	kinds := map[string]contacts.ChannelKind{"widget": widget.Kind{}, "livechat": widget.Kind{}, "telegram": telegram.Kind{},

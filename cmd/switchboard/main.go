@@ -35,6 +35,8 @@ Commands:
   apikey revoke ID                    revoke an API key
   user add EMAIL --project NAME --role owner|admin|agent
   user passwd EMAIL                   set a password (read from stdin)
+  eval-ai [--set FILE] [--llm-*]      score the configured AI's extraction on the
+                                      labelled conversations (precision, recall, F1)
 
 Every command takes --db (env SWITCHBOARD_DATABASE_URL); run
 "switchboard <command> -h" for its flags.
@@ -59,6 +61,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return env.apikey(ctx, rest)
 	case "user":
 		return env.user(ctx, rest)
+	case "eval-ai":
+		return env.evalAI(ctx, rest)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

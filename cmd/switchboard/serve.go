@@ -11,7 +11,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/switchboard-oss/switchboard/ai/greeting"
 	"github.com/switchboard-oss/switchboard/channels"
 	"github.com/switchboard-oss/switchboard/channels/messenger"
 	"github.com/switchboard-oss/switchboard/channels/telegram"
@@ -42,6 +41,7 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	workers := fs.Int("workers", 1, "job workers answering messages (0 leaves jobs queued, e.g. while measuring ingest)")
 	idle := fs.Duration("conversation-idle", common.envDuration("SWITCHBOARD_CONVERSATION_IDLE", contacts.DefaultConversationIdle),
 		"close a conversation after this much silence (env SWITCHBOARD_CONVERSATION_IDLE)")
+	llm := addLLMFlags(fs, common)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -101,7 +101,12 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 		string(contacts.ChannelMessenger): messenger.NewSender(svc.ChannelByID),
 		whatsappcloud.Type:                whatsappcloud.NewSender(svc.ChannelByID),
 	}
-	router = gateway.New(gateway.Config{Service: svc, Queue: db, Responder: greeting.Responder{}, Senders: senders, Idle: *idle, Logger: log})
+	extractor, responder, err := llm.build(svc, log)
+	if err != nil {
+		return err
+	}
+	log.Info("AI", "model", llm.describe())
+	router = gateway.New(gateway.Config{Service: svc, Queue: db, Responder: responder, Extractor: extractor, Senders: senders, Idle: *idle, Logger: log})
 	if *natsURL != "" {
 		bus, err := natsbus.Connect(*natsURL, log)
 		if err != nil {
