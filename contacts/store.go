@@ -106,6 +106,10 @@ type Store interface {
 	ChannelStore
 	AccountStore
 	AIStore
+	ImportStore
+	ExportStore
+	RetentionStore
+	WebhookStore
 }
 
 // AIStore persists what the AI issue adds: enrichments, suggestions, bot

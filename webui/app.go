@@ -157,6 +157,10 @@ func (s *Server) routes() {
 	api.Get("/stats", s.stats)
 	api.Get("/bot", s.getBot)
 	api.Put("/bot", s.putBot)
+	s.mountImports(api)
+	s.mountExports(api)
+	s.mountPrivacy(api)
+	s.mountWebhooks(api)
 	api.Get("/jobs/:id", s.getJob)
 	api.Get("/audit", s.audit)
 }

@@ -61,6 +61,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return env.apikey(ctx, rest)
 	case "user":
 		return env.user(ctx, rest)
+	case "import":
+		return env.importCmd(ctx, rest)
 	case "eval-ai":
 		return env.evalAI(ctx, rest)
 	case "help", "-h", "--help":

@@ -213,6 +213,9 @@ func runScheduler(ctx context.Context, svc *contacts.Service, db *sqlstore.DB, a
 		} else if n > 0 {
 			log.Info("purged anonymous visitors", "contacts", n)
 		}
+		if err := svc.RunRetention(ctx); err != nil && ctx.Err() == nil {
+			log.Error("retention policies", "error", err)
+		}
 		if err := db.Optimize(ctx); err != nil && ctx.Err() == nil {
 			log.Warn("optimize database statistics", "error", err)
 		}
