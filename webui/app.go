@@ -43,11 +43,15 @@ type Config struct {
 	// TrustedProxies (IPs or CIDRs) may set X-Forwarded-For; from anyone
 	// else the header is ignored and the connection's address is the client's.
 	TrustedProxies []string
-	Logger         *slog.Logger // nil: slog.Default()
+	// DataDir keeps files the server writes and reads back: uploaded
+	// imports, finished exports, error reports. Empty: a temporary directory.
+	DataDir string
+	Logger  *slog.Logger // nil: slog.Default()
 }
 
 // Server serves the HTTP API over a contacts.Service.
 type Server struct {
+	dataDir   string
 	svc       *contacts.Service
 	router    *gateway.Router
 	kinds     map[string]contacts.ChannelKind
@@ -65,7 +69,7 @@ func New(cfg Config) *Server {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	s := &Server{svc: cfg.Service, router: cfg.Router, kinds: cfg.Kinds, publicURL: cfg.PublicURL, whatsapp: cfg.WhatsApp, visitors: newWindowLimiter(visitorLimit, time.Minute), log: cfg.Logger.With("component", "webui")}
+	s := &Server{dataDir: cfg.DataDir, svc: cfg.Service, router: cfg.Router, kinds: cfg.Kinds, publicURL: cfg.PublicURL, whatsapp: cfg.WhatsApp, visitors: newWindowLimiter(visitorLimit, time.Minute), log: cfg.Logger.With("component", "webui")}
 	s.auth = []authenticator{s.bearerKey}
 	s.app = fiber.New(fiber.Config{
 		BodyLimit:               BodyLimit,

@@ -41,6 +41,8 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	workers := fs.Int("workers", 1, "job workers answering messages (0 leaves jobs queued, e.g. while measuring ingest)")
 	idle := fs.Duration("conversation-idle", common.envDuration("SWITCHBOARD_CONVERSATION_IDLE", contacts.DefaultConversationIdle),
 		"close a conversation after this much silence (env SWITCHBOARD_CONVERSATION_IDLE)")
+	dataDir := fs.String("data-dir", envOr("SWITCHBOARD_DATA_DIR", "switchboard-data"),
+		"where uploaded imports, finished exports and error reports are kept (env SWITCHBOARD_DATA_DIR)")
 	llm := addLLMFlags(fs, common)
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -117,7 +119,7 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 			return err
 		}
 	}
-	srv := webui.New(webui.Config{Service: svc, Router: router, Kinds: kinds, PublicURL: *publicURL,
+	srv := webui.New(webui.Config{Service: svc, Router: router, Kinds: kinds, PublicURL: *publicURL, DataDir: *dataDir,
 		TrustedProxies: splitList(*proxies), WhatsApp: wa, Logger: log})
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Listen(ln) }()
