@@ -19,6 +19,7 @@ const (
 	codeNotFound         = "not_found"
 	codeMethodNotAllowed = "method_not_allowed"
 	codeConflict         = "conflict"
+	codeGone             = "gone"
 	codeTooLarge         = "payload_too_large"
 	codeValidation       = "validation_failed"
 	codeInternal         = "internal"
@@ -61,6 +62,7 @@ var statusCodes = map[int]string{
 	fiber.StatusNotFound:              codeNotFound,
 	fiber.StatusMethodNotAllowed:      codeMethodNotAllowed,
 	fiber.StatusConflict:              codeConflict,
+	fiber.StatusGone:                  codeGone,
 	fiber.StatusRequestEntityTooLarge: codeTooLarge,
 	fiber.StatusUnprocessableEntity:   codeValidation,
 	fiber.StatusServiceUnavailable:    codeUnavailable,
@@ -108,6 +110,8 @@ func errorResponse(err error) (int, errorBody) {
 	// ones are not, so a foreign id reads exactly like a missing one.
 	case errors.Is(err, contacts.ErrNotFound):
 		status, out.Message = fiber.StatusNotFound, "not found"
+	case errors.Is(err, contacts.ErrExportExpired):
+		status, out.Message = fiber.StatusGone, contacts.ErrExportExpired.Error()
 	case errors.Is(err, contacts.ErrConflict):
 		status, out.Message = fiber.StatusConflict, err.Error()
 	case errors.Is(err, contacts.ErrUnauthorized):
