@@ -73,10 +73,18 @@ func NewAudit(projectID int64, a Actor, action string, contactID int64, before, 
 	return e
 }
 
-// AuditQuery filters the audit log.
+// AuditQuery filters the audit log; zero values do not filter. Entries come
+// newest first.
 type AuditQuery struct {
 	ProjectID int64
 	ContactID int64
-	Action    string
+	Action    string   // one action
+	Actions   []string // any of these actions
+	ActorKind string
+	ActorID   int64  // with ActorKind: one user or API key
+	ActorName string // the actor's name as recorded (a user's email, a key's name)
+	From      time.Time
+	To        time.Time // exclusive
+	BeforeID  int64     // keyset paging: entries older than this id
 	Limit     int
 }

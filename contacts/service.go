@@ -174,24 +174,14 @@ func (s *Service) RemoveTags(ctx context.Context, actor Actor, projectID, id int
 	})
 }
 
-// DeleteContact erases a contact. keepHistory keeps its conversations for
-// the business's records, unlinked and with the contact's identifying values
-// (email, phone, names, channel ids) blanked out of every message. The audit
-// entry records the erasure, not the erased data.
+// DeleteContact erases a contact (see EraseContact: a grace period in the
+// project's settings hides it first). keepHistory keeps its conversations
+// for the business's records, unlinked and with the contact's identifying
+// values (email, phone, names, channel ids) blanked out of every message.
+// The audit entry records the erasure, not the erased data.
 func (s *Service) DeleteContact(ctx context.Context, actor Actor, projectID, id int64, keepHistory bool) error {
-	c, err := s.store.GetContact(ctx, projectID, id)
-	if err != nil {
-		return fmt.Errorf("delete contact %d: %w", id, err)
-	}
-	var redact func(string) string
-	if keepHistory {
-		redact = c.Redactor()
-	}
-	audit := NewAudit(projectID, actor, AuditContactDelete, id, nil, map[string]bool{"keep_history": keepHistory}, s.now())
-	if err := s.store.DeleteContact(ctx, projectID, id, redact, audit); err != nil {
-		return fmt.Errorf("delete contact %d: %w", id, err)
-	}
-	return nil
+	_, err := s.EraseContact(ctx, actor, projectID, id, &keepHistory)
+	return err
 }
 
 // ListContacts answers a list query after checking its bounds.

@@ -109,19 +109,26 @@ func (s *Server) updateContact(c *fiber.Ctx) error {
 	return c.JSON(contactJSON(ct))
 }
 
+// deleteContact erases a contact: 204 when it is gone, 202 with the pending
+// erasure when the project's grace period hides it first. Without
+// keep_history the project's erasure default applies.
 func (s *Server) deleteContact(c *fiber.Ctx) error {
 	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
 	v := &contacts.ValidationError{}
-	keep := queryBool(c, "keep_history", v)
+	keep := boolParam(queryValues(c), "keep_history", v)
 	if err := v.Err(); err != nil {
 		return err
 	}
 	p := who(c)
-	if err := s.svc.DeleteContact(c.UserContext(), p.Actor, p.ProjectID, id, keep); err != nil {
+	e, err := s.svc.EraseContact(c.UserContext(), p.Actor, p.ProjectID, id, keep)
+	if err != nil {
 		return err
+	}
+	if e != nil {
+		return c.Status(fiber.StatusAccepted).JSON(erasureJSON(e))
 	}
 	return c.SendStatus(fiber.StatusNoContent)
 }

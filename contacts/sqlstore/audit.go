@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"strings"
 
 	"github.com/jmoiron/sqlx"
 
@@ -33,18 +34,48 @@ type auditRow struct {
 	At        int64          `db:"at"`
 }
 
-// ListAudit lists entries newest first.
+// ListAudit lists entries newest first. Every filter is an AND on the
+// project's entries walked down the (project_id, id) index, or the
+// (project_id, contact_id, id) one for a contact.
 func (db *DB) ListAudit(ctx context.Context, q contacts.AuditQuery) ([]contacts.AuditEntry, error) {
 	query := `SELECT id, project_id, actor_kind, actor_id, actor_name, action, contact_id, before, after, at
 		FROM audit_log WHERE project_id = ?`
 	args := []any{q.ProjectID}
-	if q.ContactID != 0 {
-		query += ` AND contact_id = ?`
-		args = append(args, q.ContactID)
+	add := func(cond string, vals ...any) {
+		query += ` AND ` + cond
+		args = append(args, vals...)
 	}
+	if q.ContactID != 0 {
+		add(`contact_id = ?`, q.ContactID)
+	}
+	actions := q.Actions
 	if q.Action != "" {
-		query += ` AND action = ?`
-		args = append(args, q.Action)
+		actions = append(actions[:len(actions):len(actions)], q.Action)
+	}
+	if len(actions) > 0 {
+		vals := make([]any, len(actions))
+		for i, a := range actions {
+			vals[i] = a
+		}
+		add(`action IN (?`+strings.Repeat(", ?", len(actions)-1)+`)`, vals...)
+	}
+	if q.ActorKind != "" {
+		add(`actor_kind = ?`, q.ActorKind)
+	}
+	if q.ActorID != 0 {
+		add(`actor_id = ?`, q.ActorID)
+	}
+	if q.ActorName != "" {
+		add(`actor_name = ?`, q.ActorName)
+	}
+	if !q.From.IsZero() {
+		add(`at >= ?`, msNotNull(q.From))
+	}
+	if !q.To.IsZero() {
+		add(`at < ?`, msNotNull(q.To))
+	}
+	if q.BeforeID > 0 {
+		add(`id < ?`, q.BeforeID)
 	}
 	query += ` ORDER BY id DESC LIMIT ?`
 	args = append(args, q.Limit)

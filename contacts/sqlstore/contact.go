@@ -245,9 +245,10 @@ func (db *DB) writeSideTables(ctx context.Context, tx *sqlx.Tx, c *contacts.Cont
 	return sw.write(c)
 }
 
-// GetContact loads one contact with its identities.
+// GetContact loads one contact with its identities; a contact in its
+// erasure grace period is not found.
 func (db *DB) GetContact(ctx context.Context, projectID, id int64) (*contacts.Contact, error) {
-	return db.getContact(db.dialect.stmtContext(ctx), db.r, projectID, id, "")
+	return db.getContact(db.dialect.stmtContext(ctx), db.r, projectID, id, notErasing)
 }
 
 func (db *DB) getContact(ctx context.Context, q sqlx.QueryerContext, projectID, id int64, suffix string) (*contacts.Contact, error) {
@@ -255,7 +256,11 @@ func (db *DB) getContact(ctx context.Context, q sqlx.QueryerContext, projectID, 
 	var ids []identityRow
 	if q == db.r {
 		// The hottest read: statements prepared once, not per request.
-		get, err := db.stmt(ctx, getContactSQL)
+		query := getContactSQL
+		if suffix == notErasing {
+			query = getVisibleContactSQL // a constant: no concatenation per read
+		}
+		get, err := db.stmt(ctx, query)
 		if err != nil {
 			return nil, err
 		}
@@ -308,7 +313,7 @@ func contactWith(row *contactRow, ids []identityRow) (*contacts.Contact, error) 
 func (db *DB) UpdateContact(ctx context.Context, projectID, id int64, actor contacts.Actor, action string, at time.Time, mutate func(*contacts.Contact) error) (*contacts.Contact, error) {
 	var out *contacts.Contact
 	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
-		c, err := db.getContact(ctx, tx, projectID, id, db.dialect.forUpdate())
+		c, err := db.getContact(ctx, tx, projectID, id, notErasing+db.dialect.forUpdate())
 		if err != nil {
 			return err
 		}
@@ -328,9 +333,11 @@ func (db *DB) UpdateContact(ctx context.Context, projectID, id int64, actor cont
 	return out, nil
 }
 
-// DeleteContact removes a contact; its identities, tags and notes go with it
-// (foreign keys cascade). Conversations and messages are deleted, or with a
-// redact func unlinked and their texts redacted.
+// DeleteContact removes a contact; its identities, tags, notes and pending
+// erasure go with it (foreign keys cascade). Conversations and messages are
+// deleted, or with a redact func unlinked and their texts redacted. Its
+// earlier audit snapshots and merge records are scrubbed (scrubErased)
+// before the erasure's own entry is written.
 func (db *DB) DeleteContact(ctx context.Context, projectID, id int64, redact func(string) string, audit contacts.AuditEntry) error {
 	return db.inTx(ctx, func(tx *sqlx.Tx) error {
 		var n int
@@ -355,6 +362,9 @@ func (db *DB) DeleteContact(ctx context.Context, projectID, id int64, redact fun
 				return err
 			}
 		}
+		if err := db.scrubErased(ctx, tx, projectID, id); err != nil {
+			return err
+		}
 		if err := db.deleteContactRow(ctx, tx, id); err != nil {
 			return err
 		}
@@ -362,20 +372,40 @@ func (db *DB) DeleteContact(ctx context.Context, projectID, id int64, redact fun
 	})
 }
 
+// redactMessages redacts the texts of the contact's conversations: each
+// message, the first version of an edited one, and the conversation's
+// summary; the bot's collection state (values it asked for) is dropped.
 func (db *DB) redactMessages(ctx context.Context, tx *sqlx.Tx, contactID int64, redact func(string) string) error {
 	var msgs []struct {
-		ID   int64  `db:"id"`
-		Text string `db:"text"`
+		ID       int64          `db:"id"`
+		Text     string         `db:"text"`
+		Original sql.NullString `db:"original_text"`
 	}
-	if err := tx.SelectContext(ctx, &msgs, db.q(`SELECT id, text FROM messages WHERE conversation_id IN
+	if err := tx.SelectContext(ctx, &msgs, db.q(`SELECT id, text, original_text FROM messages WHERE conversation_id IN
 		(SELECT id FROM conversations WHERE contact_id = ?)`), contactID); err != nil {
 		return err
 	}
 	for _, m := range msgs {
-		if t := redact(m.Text); t != m.Text {
-			if _, err := tx.ExecContext(ctx, db.q(`UPDATE messages SET text = ? WHERE id = ?`), t, m.ID); err != nil {
+		t, o := redact(m.Text), m.Original
+		if o.Valid {
+			o.String = redact(o.String)
+		}
+		if t != m.Text || o != m.Original {
+			if _, err := tx.ExecContext(ctx, db.q(`UPDATE messages SET text = ?, original_text = ? WHERE id = ?`), t, o, m.ID); err != nil {
 				return err
 			}
+		}
+	}
+	var convs []struct {
+		ID      int64  `db:"id"`
+		Summary string `db:"summary"`
+	}
+	if err := tx.SelectContext(ctx, &convs, db.q(`SELECT id, summary FROM conversations WHERE contact_id = ?`), contactID); err != nil {
+		return err
+	}
+	for _, c := range convs {
+		if _, err := tx.ExecContext(ctx, db.q(`UPDATE conversations SET summary = ?, bot_state = '{}' WHERE id = ?`), redact(c.Summary), c.ID); err != nil {
+			return err
 		}
 	}
 	return nil

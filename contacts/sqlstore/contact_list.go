@@ -22,10 +22,17 @@ var sortColumns = map[string]string{
 
 // listSource is a list query's FROM and WHERE, shared by the page, the
 // count, cursor mode and bulk actions, so a filter means the same everywhere.
+// The WHERE leaves out contacts in their erasure grace period; plainWhere is
+// the same without that last condition, for a project with none and for
+// counts that subtract the hidden matches instead of testing every row
+// (skipErasureFilter, countVisible).
 type listSource struct {
 	from, where string
 	args        []any // the FROM's arguments, then the WHERE's
 	searched    bool  // the FROM is driven by the search index
+	plainWhere  string
+	plainArgs   []any
+	noneHidden  bool // known: the project has no contact in its grace period
 }
 
 func (db *DB) listWhere(q contacts.ListQuery) listSource {
@@ -114,7 +121,9 @@ func (db *DB) listWhere(q contacts.ListQuery) listSource {
 	}
 	in("c.lead_status", statuses)
 	in("c.country", q.Countries)
-	src.where, src.args = strings.Join(conds, " AND "), args
+	src.plainWhere, src.plainArgs = strings.Join(conds, " AND "), args
+	src.where = src.plainWhere + " AND " + notErasingIn
+	src.args = append(append([]any{}, args...), q.ProjectID, q.ProjectID)
 	if src.from == "contacts c" && q.Sort == "created_at" && q.LastSeenFrom.IsZero() && q.LastSeenTo.IsZero() && q.Q == "" {
 		src.from = db.dialect.listFrom()
 	}
@@ -175,6 +184,9 @@ func searchTerms(q string) (long []string, short string) {
 // ListContacts answers a list query: a page with the total, or a cursor page.
 func (db *DB) ListContacts(ctx context.Context, q contacts.ListQuery) (*contacts.ListResult, error) {
 	src := db.listWhere(q)
+	if err := db.skipErasureFilter(ctx, q.ProjectID, &src); err != nil {
+		return nil, err
+	}
 	if q.Cursor {
 		rows, err := db.selectContacts(ctx, `SELECT `+contactColumns+` FROM `+src.from+` WHERE `+src.where+
 			` AND c.id > ? ORDER BY c.id LIMIT ?`, append(src.args, q.After, q.PerPage+1)...)

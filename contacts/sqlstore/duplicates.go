@@ -65,6 +65,9 @@ func (db *DB) FindDuplicates(ctx context.Context, projectID int64, limit int) ([
 			if err != nil {
 				return nil, err
 			}
+			if len(cs) < 2 {
+				continue // the others are in their erasure grace period
+			}
 			groups = append(groups, contacts.DuplicateGroup{Reason: dq.reason, Value: k, Contacts: cs})
 			if len(groups) >= limit {
 				return groups, nil
@@ -74,11 +77,13 @@ func (db *DB) FindDuplicates(ctx context.Context, projectID int64, limit int) ([
 	return groups, nil
 }
 
+// contactsByID loads the listed contacts of the project that are not in
+// their erasure grace period.
 func (db *DB) contactsByID(ctx context.Context, projectID int64, ids []int64) ([]*contacts.Contact, error) {
-	args := []any{projectID}
+	args := []any{projectID, projectID, projectID}
 	for _, id := range ids {
 		args = append(args, id)
 	}
-	return db.selectContacts(ctx, `SELECT `+contactColumns+` FROM contacts c WHERE c.project_id = ? AND c.id IN (?`+
+	return db.selectContacts(ctx, `SELECT `+contactColumns+` FROM contacts c WHERE c.project_id = ? AND `+notErasingIn+` AND c.id IN (?`+
 		strings.Repeat(", ?", len(ids)-1)+`) ORDER BY c.id`, args...)
 }

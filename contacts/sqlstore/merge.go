@@ -32,13 +32,13 @@ func (db *DB) Merge(ctx context.Context, projectID int64, req contacts.MergeRequ
 	m := &contacts.Merge{ProjectID: projectID, PrimaryID: req.PrimaryID, MergedIDs: req.ContactIDs, CreatedAt: at}
 	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
 		var err error
-		if primary, err = db.getContact(ctx, tx, projectID, req.PrimaryID, db.dialect.forUpdate()); err != nil {
+		if primary, err = db.getContact(ctx, tx, projectID, req.PrimaryID, notErasing+db.dialect.forUpdate()); err != nil {
 			return err
 		}
 		snap := mergeSnapshot{Primary: primary.Clone()}
 		others := make([]*contacts.Contact, 0, len(req.ContactIDs))
 		for _, id := range req.ContactIDs {
-			o, err := db.getContact(ctx, tx, projectID, id, db.dialect.forUpdate())
+			o, err := db.getContact(ctx, tx, projectID, id, notErasing+db.dialect.forUpdate())
 			if err != nil {
 				return fmt.Errorf("contact %d: %w", id, err)
 			}
