@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -195,21 +196,25 @@ func (db *DB) SetConversationAssignee(ctx context.Context, projectID, id int64, 
 	})
 }
 
-// CloseConversation closes an open conversation at the given time.
+// CloseConversation closes an open conversation at the given time, audited
+// in the same transaction (the webhook fan-out reads the audit log). The
+// store is not told who closed it, so the entry names the system.
 func (db *DB) CloseConversation(ctx context.Context, projectID, id int64, at time.Time) error {
 	return db.inTx(ctx, func(tx *sqlx.Tx) error {
-		res, err := tx.ExecContext(ctx, db.q(`UPDATE conversations SET status = ?, ended_at = ? WHERE project_id = ? AND id = ? AND status = ?`),
-			contacts.ConversationClosed, msNotNull(at), projectID, id, contacts.ConversationOpen)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
+		var contactID sql.NullInt64
+		err := tx.GetContext(ctx, &contactID, db.q(`UPDATE conversations SET status = ?, ended_at = ? WHERE project_id = ? AND id = ? AND status = ?
+			RETURNING contact_id`), contacts.ConversationClosed, msNotNull(at), projectID, id, contacts.ConversationOpen)
+		if errors.Is(err, sql.ErrNoRows) {
 			if _, err := db.GetConversation(ctx, projectID, id); err != nil {
 				return err
 			}
 			return fmt.Errorf("conversation %d is already closed: %w", id, contacts.ErrConflict)
 		}
-		return nil
+		if err != nil {
+			return err
+		}
+		return db.appendAudit(ctx, tx, contacts.NewAudit(projectID, contacts.SystemActor, contacts.AuditConversationClose,
+			contactID.Int64, nil, map[string]int64{"conversation_id": id}, at))
 	})
 }
 
