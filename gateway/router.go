@@ -154,7 +154,7 @@ func (r *Router) followUp(ctx context.Context, job *contacts.QueuedJob) error {
 		text = OptOutConfirmation
 	case p.OptedIn:
 		text = OptInConfirmation
-	case contact.DoNotContact || conv.Assignee == contacts.AssigneeStaff:
+	case !contact.MayReceiveAutomated() || conv.Assignee == contacts.AssigneeStaff:
 		return nil
 	default:
 		reply, err := r.respond(ctx, job.ProjectID, contact, conv, p.MessageID)

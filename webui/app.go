@@ -46,12 +46,15 @@ type Config struct {
 	// DataDir keeps files the server writes and reads back: uploaded
 	// imports, finished exports, error reports. Empty: a temporary directory.
 	DataDir string
+	// Exports writes and keeps contact exports; nil keeps them in DataDir.
+	Exports *contacts.Exporter
 	Logger  *slog.Logger // nil: slog.Default()
 }
 
 // Server serves the HTTP API over a contacts.Service.
 type Server struct {
 	dataDir   string
+	exports   *contacts.Exporter
 	svc       *contacts.Service
 	router    *gateway.Router
 	kinds     map[string]contacts.ChannelKind
@@ -69,7 +72,7 @@ func New(cfg Config) *Server {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	s := &Server{dataDir: cfg.DataDir, svc: cfg.Service, router: cfg.Router, kinds: cfg.Kinds, publicURL: cfg.PublicURL, whatsapp: cfg.WhatsApp, visitors: newWindowLimiter(visitorLimit, time.Minute), log: cfg.Logger.With("component", "webui")}
+	s := &Server{dataDir: cfg.DataDir, exports: cfg.Exports, svc: cfg.Service, router: cfg.Router, kinds: cfg.Kinds, publicURL: cfg.PublicURL, whatsapp: cfg.WhatsApp, visitors: newWindowLimiter(visitorLimit, time.Minute), log: cfg.Logger.With("component", "webui")}
 	s.auth = []authenticator{s.bearerKey}
 	s.app = fiber.New(fiber.Config{
 		BodyLimit:               BodyLimit,

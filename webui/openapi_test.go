@@ -173,15 +173,18 @@ func TestOpenAPIOperations(t *testing.T) {
 func TestOpenAPISchemas(t *testing.T) {
 	doc := loadOpenAPI(t)
 	for name, typ := range map[string]reflect.Type{
-		"Contact":      reflect.TypeFor[contactView](),
-		"Identity":     reflect.TypeFor[identityView](),
-		"Note":         reflect.TypeFor[noteView](),
-		"Conversation": reflect.TypeFor[conversationView](),
-		"Message":      reflect.TypeFor[messageView](),
-		"Merge":        reflect.TypeFor[mergeView](),
-		"Job":          reflect.TypeFor[jobView](),
-		"SavedFilter":  reflect.TypeFor[savedFilterView](),
-		"Channel":      reflect.TypeFor[channelView](),
+		"Contact":         reflect.TypeFor[contactView](),
+		"Identity":        reflect.TypeFor[identityView](),
+		"Note":            reflect.TypeFor[noteView](),
+		"Conversation":    reflect.TypeFor[conversationView](),
+		"Message":         reflect.TypeFor[messageView](),
+		"Merge":           reflect.TypeFor[mergeView](),
+		"Job":             reflect.TypeFor[jobView](),
+		"SavedFilter":     reflect.TypeFor[savedFilterView](),
+		"Channel":         reflect.TypeFor[channelView](),
+		"Webhook":         reflect.TypeFor[webhookView](),
+		"WebhookDelivery": reflect.TypeFor[deliveryView](),
+		"Export":          reflect.TypeFor[exportFileView](),
 	} {
 		schema, ok := doc.Components.Schemas[name]
 		if !ok {

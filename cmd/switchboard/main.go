@@ -35,6 +35,8 @@ Commands:
   apikey revoke ID                    revoke an API key
   user add EMAIL --project NAME --role owner|admin|agent
   user passwd EMAIL                   set a password (read from stdin)
+  import FILE --project NAME [--map COL=FIELD ...] [--on-duplicate skip|update|create] [--dry-run]
+                                      import contacts from a CSV file
   eval-ai [--set FILE] [--llm-*]      score the configured AI's extraction on the
                                       labelled conversations (precision, recall, F1)
 

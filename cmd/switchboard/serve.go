@@ -21,6 +21,7 @@ import (
 	"github.com/switchboard-oss/switchboard/contacts/sqlstore"
 	"github.com/switchboard-oss/switchboard/gateway"
 	"github.com/switchboard-oss/switchboard/gateway/natsbus"
+	"github.com/switchboard-oss/switchboard/gateway/webhooks"
 	"github.com/switchboard-oss/switchboard/webui"
 
 	wastore "go.mau.fi/whatsmeow/store/sqlstore"
@@ -43,7 +44,10 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 		"close a conversation after this much silence (env SWITCHBOARD_CONVERSATION_IDLE)")
 	dataDir := fs.String("data-dir", envOr("SWITCHBOARD_DATA_DIR", "switchboard-data"),
 		"where uploaded imports, finished exports and error reports are kept (env SWITCHBOARD_DATA_DIR)")
+	hooksPrivate := fs.Bool("webhooks-block-private", envOr("SWITCHBOARD_WEBHOOKS_BLOCK_PRIVATE", "") == "true",
+		"refuse to deliver webhooks to loopback, private and link-local addresses (env SWITCHBOARD_WEBHOOKS_BLOCK_PRIVATE=true)")
 	llm := addLLMFlags(fs, common)
+	exportCfg := addExportFlags(fs, common)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -109,6 +113,8 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	}
 	log.Info("AI", "model", llm.describe())
 	router = gateway.New(gateway.Config{Service: svc, Queue: db, Responder: responder, Extractor: extractor, Senders: senders, Idle: *idle, Logger: log})
+	hooks := webhooks.New(webhooks.Config{Service: svc, Worker: router.Worker(), RenderContact: webui.ContactJSON,
+		RenderConversation: webui.ConversationJSON, BlockPrivate: *hooksPrivate, Logger: log})
 	if *natsURL != "" {
 		bus, err := natsbus.Connect(*natsURL, log)
 		if err != nil {
@@ -119,7 +125,12 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 			return err
 		}
 	}
-	srv := webui.New(webui.Config{Service: svc, Router: router, Kinds: kinds, PublicURL: *publicURL, DataDir: *dataDir,
+	exporter, exportsIn, err := exportCfg.build(svc, *dataDir, log)
+	if err != nil {
+		return err
+	}
+	log.Info("contact exports", "kept_in", exportsIn, "ttl", exporter.TTL().String())
+	srv := webui.New(webui.Config{Service: svc, Router: router, Kinds: kinds, PublicURL: *publicURL, DataDir: *dataDir, Exports: exporter,
 		TrustedProxies: splitList(*proxies), WhatsApp: wa, Logger: log})
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Listen(ln) }()
@@ -136,10 +147,12 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 		}
 		wg.Add(1)
 		go func() { defer wg.Done(); wa.Run(bgCtx) }()
+		wg.Add(1)
+		go func() { defer wg.Done(); hooks.Run(bgCtx) }()
 		poller := &telegram.Poller{Channels: svc.ChannelsOfType, Log: log, Receive: receive}
 		wg.Add(1)
 		go func() { defer wg.Done(); poller.Run(bgCtx) }()
-		runScheduler(bgCtx, svc, db, *anonTTL, log)
+		runScheduler(bgCtx, svc, db, exporter, *anonTTL, log)
 		wg.Wait()
 	}()
 
@@ -197,8 +210,9 @@ func (c *cli) bootstrap(ctx context.Context, svc *contacts.Service, addr string)
 
 // runScheduler runs periodic upkeep until ctx ends: lead statuses that change
 // with time alone are re-derived, anonymous visitors past their TTL erased,
-// and the planner's statistics refreshed.
-func runScheduler(ctx context.Context, svc *contacts.Service, db *sqlstore.DB, anonTTL time.Duration, log *slog.Logger) {
+// expired export files deleted, retention policies applied, and the
+// planner's statistics refreshed.
+func runScheduler(ctx context.Context, svc *contacts.Service, db *sqlstore.DB, exporter *contacts.Exporter, anonTTL time.Duration, log *slog.Logger) {
 	log = log.With("component", "scheduler")
 	tick := time.NewTicker(10 * time.Minute)
 	defer tick.Stop()
@@ -214,6 +228,11 @@ func runScheduler(ctx context.Context, svc *contacts.Service, db *sqlstore.DB, a
 			log.Error("purge anonymous visitors", "error", err)
 		} else if n > 0 {
 			log.Info("purged anonymous visitors", "contacts", n)
+		}
+		if n, err := exporter.PurgeExpired(ctx); err != nil && ctx.Err() == nil {
+			log.Error("purge expired exports", "error", err)
+		} else if n > 0 {
+			log.Info("purged expired exports", "files", n)
 		}
 		if err := svc.RunRetention(ctx); err != nil && ctx.Err() == nil {
 			log.Error("retention policies", "error", err)
