@@ -65,6 +65,17 @@ func webhookAdmin(c *fiber.Ctx) (*principal, error) {
 	return p, nil
 }
 
+// webhookTarget is the admin check and the endpoint id every
+// per-endpoint route starts with.
+func webhookTarget(c *fiber.Ctx) (*principal, int64, error) {
+	p, err := webhookAdmin(c)
+	if err != nil {
+		return nil, 0, err
+	}
+	id, err := pathID(c, "id")
+	return p, id, err
+}
+
 func (s *Server) listWebhooks(c *fiber.Ctx) error {
 	p, err := webhookAdmin(c)
 	if err != nil {
@@ -99,11 +110,7 @@ func (s *Server) createWebhook(c *fiber.Ctx) error {
 }
 
 func (s *Server) getWebhook(c *fiber.Ctx) error {
-	p, err := webhookAdmin(c)
-	if err != nil {
-		return err
-	}
-	id, err := pathID(c, "id")
+	p, id, err := webhookTarget(c)
 	if err != nil {
 		return err
 	}
@@ -115,11 +122,7 @@ func (s *Server) getWebhook(c *fiber.Ctx) error {
 }
 
 func (s *Server) updateWebhook(c *fiber.Ctx) error {
-	p, err := webhookAdmin(c)
-	if err != nil {
-		return err
-	}
-	id, err := pathID(c, "id")
+	p, id, err := webhookTarget(c)
 	if err != nil {
 		return err
 	}
@@ -135,11 +138,7 @@ func (s *Server) updateWebhook(c *fiber.Ctx) error {
 }
 
 func (s *Server) deleteWebhook(c *fiber.Ctx) error {
-	p, err := webhookAdmin(c)
-	if err != nil {
-		return err
-	}
-	id, err := pathID(c, "id")
+	p, id, err := webhookTarget(c)
 	if err != nil {
 		return err
 	}
@@ -157,11 +156,7 @@ const defaultSecretOverlap = 24 * time.Hour
 // is optional: previous_valid_seconds (default a day; 0 retires the old
 // secret at once).
 func (s *Server) rotateWebhookSecret(c *fiber.Ctx) error {
-	p, err := webhookAdmin(c)
-	if err != nil {
-		return err
-	}
-	id, err := pathID(c, "id")
+	p, id, err := webhookTarget(c)
 	if err != nil {
 		return err
 	}
@@ -226,11 +221,7 @@ func deliveryJSON(d *contacts.WebhookDelivery) deliveryView {
 // listWebhookDeliveries pages the delivery log newest first: pass the
 // answer's next_before as before for the next page.
 func (s *Server) listWebhookDeliveries(c *fiber.Ctx) error {
-	p, err := webhookAdmin(c)
-	if err != nil {
-		return err
-	}
-	id, err := pathID(c, "id")
+	p, id, err := webhookTarget(c)
 	if err != nil {
 		return err
 	}
@@ -259,11 +250,7 @@ func (s *Server) listWebhookDeliveries(c *fiber.Ctx) error {
 // redeliverWebhook queues a logged delivery's event again, with the same
 // event id and the body as it is now.
 func (s *Server) redeliverWebhook(c *fiber.Ctx) error {
-	p, err := webhookAdmin(c)
-	if err != nil {
-		return err
-	}
-	id, err := pathID(c, "id")
+	p, id, err := webhookTarget(c)
 	if err != nil {
 		return err
 	}
