@@ -53,7 +53,7 @@ func (s *Service) RunRetention(ctx context.Context) error {
 		// What was done is recorded even when a later step failed.
 		if run != (RetentionRun{}) {
 			audit := NewAudit(p.ProjectID, SystemActor, AuditRetentionRun, 0, nil, map[string]any{"counts": run, "policy": p.Settings.Retention}, s.now())
-			if aerr := s.store.RecordRetentionRun(ctx, audit); aerr != nil {
+			if aerr := s.store.AppendAudit(ctx, audit); aerr != nil {
 				err = errors.Join(err, aerr)
 			}
 			s.log.Info("retention policies applied", "project_id", p.ProjectID, "archived", run.Archived,

@@ -55,8 +55,9 @@ type RetentionStore interface {
 	// project's messages created before the given time, a batch per
 	// transaction, keeping the messages; it returns how many it blanked.
 	PurgeMessageBodies(ctx context.Context, projectID int64, before, at time.Time) (int, error)
-	// RecordRetentionRun appends a run's audit entry.
-	RecordRetentionRun(ctx context.Context, audit AuditEntry) error
+	// AppendAudit appends one audit entry on its own (a retention run, a
+	// login, a settings change).
+	AppendAudit(ctx context.Context, audit AuditEntry) error
 }
 
 // ProjectPrivacy is a project's privacy settings, for the scheduler.

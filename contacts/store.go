@@ -110,6 +110,7 @@ type Store interface {
 	ExportStore
 	RetentionStore
 	WebhookStore
+	SessionStore
 }
 
 // AIStore persists what the AI issue adds: enrichments, suggestions, bot

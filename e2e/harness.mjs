@@ -53,6 +53,7 @@ export async function startServer() {
     await new Promise((r) => setTimeout(r, 50));
   }
   const key = /API key:\s+(sb_\S+)/.exec(out)?.[1];
+  const password = /Password:\s+(\S+)/.exec(out)?.[1];
   if (!key) {
     proc.kill();
     throw new Error("serve did not print an API key:\n" + out);
@@ -65,7 +66,7 @@ export async function startServer() {
     const text = await r.text();
     return { status: r.status, body: text ? JSON.parse(text) : null };
   };
-  return { base, api, stop: () => proc.kill("SIGTERM"), log: () => out };
+  return { base, api, email: "admin@localhost", password, dir, stop: () => proc.kill("SIGTERM"), log: () => out };
 }
 
 export async function launchBrowser() {
@@ -76,4 +77,23 @@ export async function launchBrowser() {
     args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
       "--disable-component-update", "--disable-sync"],
   });
+}
+
+// login signs the page in as the server's first-start owner (or as the
+// given user) and waits for the dashboard.
+export async function login(page, srv, email = srv.email, password = srv.password) {
+  await page.goto(srv.base + "/login");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL((u) => !u.pathname.startsWith("/login"));
+}
+
+// watchConsole collects console errors and page errors, for the "no
+// console errors" check at the end of a test.
+export function watchConsole(page) {
+  const errors = [];
+  page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+  page.on("pageerror", (e) => errors.push(String(e)));
+  return errors;
 }

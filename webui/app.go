@@ -61,6 +61,7 @@ type Server struct {
 	publicURL string
 	whatsapp  *whatsapp.Manager
 	visitors  *windowLimiter // messages per widget visitor
+	logins    *windowLimiter // sign-in attempts per address and per email
 	geo       widget.GeoIPs  // GeoIP databases of widget channels
 	log       *slog.Logger
 	app       *fiber.App
@@ -72,8 +73,8 @@ func New(cfg Config) *Server {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	s := &Server{dataDir: cfg.DataDir, exports: cfg.Exports, svc: cfg.Service, router: cfg.Router, kinds: cfg.Kinds, publicURL: cfg.PublicURL, whatsapp: cfg.WhatsApp, visitors: newWindowLimiter(visitorLimit, time.Minute), log: cfg.Logger.With("component", "webui")}
-	s.auth = []authenticator{s.bearerKey}
+	s := &Server{dataDir: cfg.DataDir, exports: cfg.Exports, svc: cfg.Service, router: cfg.Router, kinds: cfg.Kinds, publicURL: cfg.PublicURL, whatsapp: cfg.WhatsApp, visitors: newWindowLimiter(visitorLimit, time.Minute), logins: newWindowLimiter(loginAttempts, loginWindow), log: cfg.Logger.With("component", "webui")}
+	s.auth = []authenticator{s.bearerKey, s.sessionAuth}
 	s.app = fiber.New(fiber.Config{
 		BodyLimit:               BodyLimit,
 		ProxyHeader:             fiber.HeaderXForwardedFor,
@@ -170,6 +171,8 @@ func (s *Server) routes() {
 	s.mountWebhooks(api)
 	api.Get("/jobs/:id", s.getJob)
 	api.Get("/audit", s.audit)
+
+	s.mountUI()
 }
 
 // panicError is a recovered panic on its way to the error handler, which

@@ -132,21 +132,26 @@ func errorResponse(err error) (int, errorBody) {
 func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	status, body := errorResponse(err)
 	if status >= 500 {
-		attrs := []any{
-			slog.Int("status", status),
-			slog.String("method", utils.CopyString(c.Method())),
-			slog.String("path", utils.CopyString(c.Path())),
-			slog.String("error", err.Error()),
-		}
-		var pe *panicError
-		if errors.As(err, &pe) {
-			attrs = append(attrs, slog.String("stack", string(pe.stack)))
-		}
-		s.log.ErrorContext(c.UserContext(), "request failed", attrs...)
+		s.logServerError(c, status, err)
 	}
 	if status == fiber.StatusUnauthorized {
 		c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="switchboard"`)
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.Status(status).JSON(body)
+}
+
+// logServerError logs a 5xx with the request and, for a panic, its stack.
+func (s *Server) logServerError(c *fiber.Ctx, status int, err error) {
+	attrs := []any{
+		slog.Int("status", status),
+		slog.String("method", utils.CopyString(c.Method())),
+		slog.String("path", utils.CopyString(c.Path())),
+		slog.String("error", err.Error()),
+	}
+	var pe *panicError
+	if errors.As(err, &pe) {
+		attrs = append(attrs, slog.String("stack", string(pe.stack)))
+	}
+	s.log.ErrorContext(c.UserContext(), "request failed", attrs...)
 }

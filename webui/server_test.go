@@ -30,14 +30,16 @@ import (
 // testEnv is a real server on a free port over a migrated temp SQLite
 // store, with a bootstrapped project and API key.
 type testEnv struct {
-	t       testing.TB
-	db      *sqlstore.DB
-	svc     *contacts.Service
-	srv     *Server
-	base    string
-	key     string
-	project *contacts.Project
-	logs    *syncBuffer
+	t    testing.TB
+	db   *sqlstore.DB
+	svc  *contacts.Service
+	srv  *Server
+	base string
+	key  string
+	// password is the bootstrapped owner's (admin@localhost).
+	password string
+	project  *contacts.Project
+	logs     *syncBuffer
 }
 
 // testTrustedProxies configures the next newEnv's trusted proxies.
@@ -93,7 +95,7 @@ func newEnv(t testing.TB, setup ...func(*Server)) *testEnv {
 		}
 	})
 	return &testEnv{t: t, db: db, svc: svc, srv: srv, base: "http://" + ln.Addr().String(),
-		key: boot.APIKey, project: boot.Project, logs: logs}
+		key: boot.APIKey, password: boot.Password, project: boot.Project, logs: logs}
 }
 
 // newProject makes another project with its own key.

@@ -210,7 +210,7 @@ func (c *cli) bootstrap(ctx context.Context, svc *contacts.Service, addr string)
 
 // runScheduler runs periodic upkeep until ctx ends: lead statuses that change
 // with time alone are re-derived, anonymous visitors past their TTL erased,
-// expired export files deleted, retention policies applied, and the
+// expired export files and sessions deleted, retention policies applied, and the
 // planner's statistics refreshed.
 func runScheduler(ctx context.Context, svc *contacts.Service, db *sqlstore.DB, exporter *contacts.Exporter, anonTTL time.Duration, log *slog.Logger) {
 	log = log.With("component", "scheduler")
@@ -236,6 +236,9 @@ func runScheduler(ctx context.Context, svc *contacts.Service, db *sqlstore.DB, e
 		}
 		if err := svc.RunRetention(ctx); err != nil && ctx.Err() == nil {
 			log.Error("retention policies", "error", err)
+		}
+		if _, err := svc.PurgeExpiredSessions(ctx); err != nil && ctx.Err() == nil {
+			log.Error("purge expired sessions", "error", err)
 		}
 		if err := db.Optimize(ctx); err != nil && ctx.Err() == nil {
 			log.Warn("optimize database statistics", "error", err)

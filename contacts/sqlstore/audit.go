@@ -96,3 +96,9 @@ func (db *DB) ListAudit(ctx context.Context, q contacts.AuditQuery) ([]contacts.
 	}
 	return out, nil
 }
+
+// AppendAudit appends one entry on its own (a retention run, a login, a
+// settings change).
+func (db *DB) AppendAudit(ctx context.Context, audit contacts.AuditEntry) error {
+	return db.inTx(ctx, func(tx *sqlx.Tx) error { return db.appendAudit(ctx, tx, audit) })
+}

@@ -180,8 +180,3 @@ func (db *DB) PurgeMessageBodies(ctx context.Context, projectID int64, before, a
 	}
 	return total, ctx.Err()
 }
-
-// RecordRetentionRun appends a run's audit entry.
-func (db *DB) RecordRetentionRun(ctx context.Context, audit contacts.AuditEntry) error {
-	return db.inTx(ctx, func(tx *sqlx.Tx) error { return db.appendAudit(ctx, tx, audit) })
-}

@@ -1,0 +1,5 @@
+package webui
+
+// uiInbox registers the inbox pages of the admin UI.
+func (s *Server) uiInbox(ui uiRoutes) {
+}
