@@ -256,8 +256,11 @@ func (s *Service) Duplicates(ctx context.Context, projectID int64, limit int) ([
 	return s.store.FindDuplicates(ctx, projectID, limit)
 }
 
-// Merge folds req.ContactIDs into req.PrimaryID.
+// Merge folds req.ContactIDs into req.PrimaryID. Agents may not merge.
 func (s *Service) Merge(ctx context.Context, actor Actor, projectID int64, req MergeRequest) (*Contact, *Merge, error) {
+	if actor.Role == RoleAgent {
+		return nil, nil, fmt.Errorf("agents cannot merge contacts: %w", ErrForbidden)
+	}
 	if err := ValidateMerge(req); err != nil {
 		return nil, nil, err
 	}
@@ -273,8 +276,12 @@ func (s *Service) Merge(ctx context.Context, actor Actor, projectID int64, req M
 	return c, m, nil
 }
 
-// UndoMerge restores the contacts a merge folded away.
+// UndoMerge restores the contacts a merge folded away. Agents may not: an
+// undo is a merge in reverse.
 func (s *Service) UndoMerge(ctx context.Context, actor Actor, projectID, mergeID int64) ([]*Contact, error) {
+	if actor.Role == RoleAgent {
+		return nil, fmt.Errorf("agents cannot undo merges: %w", ErrForbidden)
+	}
 	cs, err := s.store.UndoMerge(ctx, projectID, mergeID, actor, s.now())
 	if err != nil {
 		return nil, fmt.Errorf("undo merge %d: %w", mergeID, err)
@@ -395,8 +402,12 @@ type ConversationExport struct {
 	Messages []Message `json:"messages"`
 }
 
-// ExportContact gathers everything stored about one contact.
-func (s *Service) ExportContact(ctx context.Context, projectID, id int64) (*ContactExport, error) {
+// ExportContact gathers everything stored about one contact, for a
+// portability request. Agents may not export.
+func (s *Service) ExportContact(ctx context.Context, actor Actor, projectID, id int64) (*ContactExport, error) {
+	if actor.Role == RoleAgent {
+		return nil, fmt.Errorf("agents cannot export contact data: %w", ErrForbidden)
+	}
 	c, err := s.GetContact(ctx, projectID, id)
 	if err != nil {
 		return nil, err

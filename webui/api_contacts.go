@@ -222,7 +222,8 @@ func (s *Server) exportContact(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	ex, err := s.svc.ExportContact(c.UserContext(), who(c).ProjectID, id)
+	p := who(c)
+	ex, err := s.svc.ExportContact(c.UserContext(), p.Actor, p.ProjectID, id)
 	if err != nil {
 		return err
 	}

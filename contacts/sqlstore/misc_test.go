@@ -185,7 +185,7 @@ func TestNotesConversationsStats(t *testing.T) {
 		if err != nil || len(msgs) != 2 || msgs[0].Text != "hi 👋" {
 			t.Errorf("messages: %v %+v", err, msgs)
 		}
-		export, err := f.svc.ExportContact(ctx, f.project, a.ID)
+		export, err := f.svc.ExportContact(ctx, f.actor, f.project, a.ID)
 		if err != nil || len(export.Conversations) != 1 || len(export.Conversations[0].Messages) != 2 || len(export.Notes) != 1 {
 			t.Errorf("export: %v %+v", err, export)
 		}

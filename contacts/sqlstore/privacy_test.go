@@ -28,7 +28,7 @@ func (f *fixture) visible(t *testing.T, id int64, term string) map[string]bool {
 	seen := map[string]bool{}
 	_, err := f.svc.GetContact(ctx, f.project, id)
 	seen["get"] = err == nil
-	_, err = f.svc.ExportContact(ctx, f.project, id)
+	_, err = f.svc.ExportContact(ctx, f.actor, f.project, id)
 	seen["export"] = err == nil
 	has := func(cs []*contacts.Contact) bool {
 		for _, c := range cs {
