@@ -28,14 +28,17 @@
     };
   }
 
-  // swapCard replaces a card with its new rendering and puts the focus
-  // back where the user was, or on the field the server complained about.
-  function swapCard(old, html, focusID) {
+  // swapCard replaces a card with its new rendering and puts the focus on
+  // the field the server complained about, else back where the user was:
+  // the control they used, or the Edit button of the field they saved.
+  function swapCard(old, html, focusID, edited) {
     const card = fromHTML(html).querySelector("[data-card]");
     if (!old || !card) return null;
     old.replaceWith(card);
-    const target = card.querySelector("[aria-invalid=true], [data-focus]") ||
-      (focusID && card.querySelector("#" + CSS.escape(focusID))) || card.querySelector("h2");
+    let target = card.querySelector("[aria-invalid=true], [data-focus]");
+    if (!target && edited) target = card.querySelector(`[data-field="${CSS.escape(edited)}"] .pf-edit`);
+    if (!target && focusID) target = card.querySelector("#" + CSS.escape(focusID));
+    if (!target || target.disabled) target = card.querySelector("h2");
     if (target) {
       if (target.tagName === "H2" || target.tagName === "P") target.tabIndex = -1;
       target.focus();
@@ -60,6 +63,7 @@
     ev.preventDefault();
     const card = form.closest("[data-card]");
     const focusID = document.activeElement?.id || "";
+    const edited = form.querySelector(".pf-row.is-editing")?.dataset.field || "";
     const buttons = [...form.querySelectorAll("button")];
     buttons.forEach((b) => { b.disabled = true; });
     let res;
@@ -75,7 +79,7 @@
       SB.toast(res.html || `Request failed (${res.status})`);
       return;
     }
-    swapCard(card, res.html, focusID);
+    swapCard(card, res.html, focusID, edited);
     if (res.notice) SB.toast(res.notice);
     for (const name of res.refresh.split(/\s+/).filter(Boolean)) refreshCard(name);
   });
