@@ -44,7 +44,10 @@ func NewWorker(q contacts.Queue, now func() time.Time, log *slog.Logger) *Worker
 func (w *Worker) Only(kinds ...string) *Worker { w.kinds = contacts.JobKinds{Only: kinds}; return w }
 
 // Except makes the worker leave these kinds of job to another worker.
-func (w *Worker) Except(kinds ...string) *Worker { w.kinds = contacts.JobKinds{Except: kinds}; return w }
+func (w *Worker) Except(kinds ...string) *Worker {
+	w.kinds = contacts.JobKinds{Except: kinds}
+	return w
+}
 
 // Handle registers the handler of a job kind.
 func (w *Worker) Handle(kind string, h Handler) { w.handlers[kind] = h }
