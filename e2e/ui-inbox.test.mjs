@@ -1,7 +1,7 @@
-// The live inbox: a visitor writes in the widget embedded on another site,
-// the conversation shows up in the staff inbox without a reload, staff take
-// over, reply (the reply shows in the widget), see the visitor's next
-// message arrive live, and close the conversation.
+// The live inbox: visitors write (one in the widget embedded on another
+// site), their conversations show up and move up in the staff inbox
+// without a reload, staff take over, reply (the reply shows in the
+// widget), see the visitor's next message arrive live, and close it.
 import { test, after, before } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
@@ -22,7 +22,7 @@ after(async () => {
   server?.stop();
 });
 
-// noReload marks the page's window; the mark survives only if the page is
+// markWindow marks the page's window; the mark survives only if the page is
 // never reloaded or left.
 const markWindow = (page) => page.evaluate(() => { window.__inboxMark = "kept"; });
 const windowKept = async (page) => (await page.evaluate(() => window.__inboxMark)) === "kept";
@@ -51,7 +51,29 @@ test("a widget visitor and staff chat live through the inbox", async () => {
   assert.match(await staff.locator("#inbox-count").textContent(), /^0 open conversations/);
   await markWindow(staff);
 
-  // The visitor writes on the shop's site.
+  // A first shopper writes over the widget's HTTP API: the conversation
+  // appears in the inbox without a reload.
+  const say = async (visitor_id, text, name) => {
+    const r = await fetch(`${server.base}/channels/widget/${ch.body.public_key}/messages`, {
+      method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ visitor_id, text, name }) });
+    assert.equal(r.status, 201);
+    return (await r.json()).message;
+  };
+  const botAnswered = async (conversationId, n) => {
+    for (let i = 0; i < 100; i++) {
+      const r = await server.api("GET", `/conversations/${conversationId}/messages`);
+      if (r.body.messages.filter((m) => m.sender_kind === "bot").length >= n) return;
+      await new Promise((res) => setTimeout(res, 100));
+    }
+    assert.fail(`the bot did not answer conversation ${conversationId}`);
+  };
+  const first = await say("bea-visitor-0001", "Do you sell gift cards?", "Bea Second");
+  const bea = staff.locator(`#conv-${first.conversation_id}`);
+  await bea.waitFor({ timeout: 10000 });
+  assert.equal(await bea.locator(".inbox-name").textContent(), "Bea Second");
+  await botAnswered(first.conversation_id, 1);
+
+  // The visitor writes in the widget embedded on the shop's site.
   const visitorCtx = await browser.newContext();
   const visitor = await visitorCtx.newPage();
   const visitorProblems = watchConsole(visitor);
@@ -60,31 +82,44 @@ test("a widget visitor and staff chat live through the inbox", async () => {
   await visitor.getByLabel("Message").fill(XSS_TEXT);
   await visitor.getByRole("button", { name: "Send" }).click();
   await visitor.locator('.sbw-msg[data-sender="contact"]').first().waitFor();
+  await visitor.locator('.sbw-msg[data-sender="bot"]').first().waitFor({ timeout: 10000 });
 
-  // The conversation appears in the inbox without a reload, its text as text.
-  const row = staff.locator(".inbox-row").first();
-  await row.waitFor({ timeout: 10000 });
+  // It appears on top, live; its text stays text.
+  await staff.locator(".inbox-row").nth(1).waitFor({ timeout: 10000 });
+  const top = staff.locator(".inbox-row").first();
+  const convId = await top.getAttribute("data-id");
+  assert.notEqual(convId, String(first.conversation_id));
+  await staff.locator(`#conv-${convId} .inbox-preview`, { hasText: "Bot:" }).waitFor({ timeout: 10000 });
+  assert.match(await staff.locator("#inbox-count").textContent(), /^2 open conversations/);
+  assert.equal(await top.locator(".badge", { hasText: "widget" }).count(), 1);
+  assert.equal(await staff.locator("img").count(), 0);
+
+  // A new message moves Bea's conversation back to the top, live.
+  await say("bea-visitor-0001", "Hello again? <b>anyone</b>");
+  await staff.locator(".inbox-row").first().and(bea).waitFor({ timeout: 10000 });
+  await bea.locator(".inbox-preview", { hasText: "<b>anyone</b>" }).or(bea.locator(".inbox-preview", { hasText: "Bot:" })).first().waitFor();
   assert.ok(await windowKept(staff), "the inbox reloaded");
-  assert.match(await staff.locator("#inbox-count").textContent(), /^1 open conversation\b/);
-  assert.equal(await row.locator(".badge", { hasText: "widget" }).count(), 1);
 
-  // The contact's name is hostile; it stays text everywhere.
+  // The widget visitor's name is hostile; it stays text everywhere.
   const found = await server.api("GET", "/contacts?channel=widget");
-  assert.equal(found.body.total, 1);
-  const contact = found.body.contacts[0];
+  assert.equal(found.body.total, 2);
+  const contact = found.body.contacts.find((c) => c.first_name !== "Bea");
   const patched = await server.api("PATCH", `/contacts/${contact.id}`, { first_name: XSS_NAME, email: "shopper@example.com", tags: ["vip"] });
   assert.equal(patched.status, 200, JSON.stringify(patched.body));
-  // The bot's greeting moves the row again; then the row shows the new name.
-  await staff.locator(".inbox-preview", { hasText: "Bot:" }).waitFor({ timeout: 10000 });
   await staff.reload();
   await staff.locator("html[data-inbox-live]").waitFor();
-  assert.equal(await staff.locator(".inbox-name").first().textContent(), XSS_NAME);
+  assert.equal(await staff.locator(`#conv-${convId} .inbox-name`).textContent(), XSS_NAME);
   assert.equal(await staff.locator("img").count(), 0);
   await staff.screenshot({ path: join(artifacts, "inbox.png") });
+  await staff.setViewportSize({ width: 375, height: 800 });
+  const listOverflow = await staff.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(listOverflow <= 0, `the inbox scrolls sideways by ${listOverflow}px at 375px`);
+  await staff.screenshot({ path: join(artifacts, "inbox-phone.png") });
+  await staff.setViewportSize({ width: 1280, height: 860 });
 
   // Staff open it: the transcript with customer and bot told apart, the
   // contact card beside it.
-  await staff.locator(".inbox-link").first().click();
+  await staff.locator(`#conv-${convId} .inbox-link`).click();
   await staff.waitForURL(/\/inbox\/\d+$/);
   await staff.getByRole("heading", { name: XSS_NAME }).waitFor();
   const customerMsg = staff.locator('#inbox-transcript li[data-sender="contact"]').first();
@@ -116,8 +151,9 @@ test("a widget visitor and staff chat live through the inbox", async () => {
   await visitor.getByRole("button", { name: "Send" }).click();
   await staff.locator('#inbox-transcript li[data-sender="contact"]', { hasText: "Can I pay by card?" }).waitFor({ timeout: 10000 });
   assert.ok(await windowKept(staff), "the conversation page reloaded");
-  // Staff have it: the bot did not answer.
-  assert.equal(await staff.locator('#inbox-transcript li[data-sender="bot"]').count(), 1);
+  // Staff have it: the bot stays silent.
+  await staff.waitForTimeout(1000);
+  assert.equal(await staff.locator('#inbox-transcript li[data-sender="staff"] ~ li[data-sender="bot"]').count(), 0);
   await staff.screenshot({ path: join(artifacts, "inbox-conversation.png"), fullPage: true });
 
   // At phone width the contact card sits below the transcript, and nothing
@@ -131,11 +167,12 @@ test("a widget visitor and staff chat live through the inbox", async () => {
   await staff.screenshot({ path: join(artifacts, "inbox-conversation-phone.png"), fullPage: true });
   await staff.setViewportSize({ width: 1280, height: 860 });
 
-  // Close it: back in the inbox, which has nothing open.
+  // Close it: back in the inbox, where Bea's is left.
   await staff.getByRole("button", { name: "Close" }).click();
   await staff.waitForURL(server.base + "/inbox");
   await staff.getByText(`Closed the conversation with ${XSS_NAME}.`).waitFor();
-  assert.match(await staff.locator("#inbox-count").textContent(), /^0 open conversations/);
+  assert.match(await staff.locator("#inbox-count").textContent(), /^1 open conversation\b/);
+  assert.equal(await staff.locator(`#conv-${convId}`).count(), 0);
   const convs = await server.api("GET", `/contacts/${contact.id}/conversations`);
   assert.equal(convs.body.conversations[0].status, "closed");
 
