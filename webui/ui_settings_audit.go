@@ -2,6 +2,7 @@ package webui
 
 import (
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -64,6 +65,10 @@ func (s *Server) settingsAudit(c *fiber.Ctx) error {
 	f := auditFilter{Contact: strings.TrimSpace(c.Query("contact")), Actor: strings.TrimSpace(c.Query("actor")),
 		Action: strings.TrimSpace(c.Query("action")), From: c.Query("from"), To: c.Query("to")}
 	d := auditData{settingsPage: newSettingsPage(c, "/settings/audit"), Filter: f, Actions: auditActions}
+	if f.Action != "" && !slices.Contains(auditActions, f.Action) {
+		// An action from a link (an older or newer name) stays selected.
+		d.Actions = append(slices.Clip(auditActions), f.Action)
+	}
 	q, v := contacts.AuditQuery{ProjectID: uiSession(c).ProjectID, Limit: auditPage, ActorName: f.Actor}, &contacts.ValidationError{}
 	if f.Contact != "" {
 		n, err := strconv.ParseInt(f.Contact, 10, 64)
