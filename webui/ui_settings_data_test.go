@@ -226,6 +226,8 @@ func TestAuditDiff(t *testing.T) {
 		want          string // rows as key:before>after, | separated
 	}{
 		{"create lists the after", ``, `{"a":1,"b":"x"}`, "a:>1|b:>x"},
+		{"unset values of a snapshot are left out", ``, `{"a":"","b":[],"c":{},"d":"0001-01-01T00:00:00Z","e":false}`, "e:>no"},
+		{"a value emptied is a change", `{"a":"x"}`, `{"a":""}`, "a:x>"},
 		{"delete lists the before", `{"a":true}`, ``, "a:yes>"},
 		{"only changes", `{"a":1,"b":2,"c":{"d":"x","e":"y"}}`, `{"a":1,"b":3,"c":{"d":"x","e":"z"}}`, "b:2>3|c.e:y>z"},
 		{"added and removed keys", `{"a":1}`, `{"b":[1,2]}`, "a:1>|b:>[1,2]"},

@@ -51,6 +51,10 @@ func auditDiff(before, after json.RawMessage) []diffRow {
 		if inB && inA && bv == av {
 			continue
 		}
+		// A snapshot's unset fields say nothing about what happened.
+		if (!inB && blank(av)) || (!inA && blank(bv)) {
+			continue
+		}
 		out = append(out, diffRow{Key: k, Before: shortText(bv), After: shortText(av), Added: !inB, Removed: !inA})
 	}
 	return out
@@ -107,6 +111,12 @@ func text(v any) string {
 	}
 	b, _ := json.Marshal(v)
 	return string(b)
+}
+
+// blank reports a value that holds nothing: empty, an empty list or
+// object, a zero time.
+func blank(s string) bool {
+	return s == "" || s == "[]" || s == "{}" || s == "0001-01-01T00:00:00Z"
 }
 
 func shortText(s string) string {

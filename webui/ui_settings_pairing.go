@@ -19,3 +19,21 @@ func newPairingQR(code string) pairingQR {
 	}
 	return pairingQR{Code: code, PNG: template.URL(*v.QRPNG)}
 }
+
+// pairingStates says what a pairing state means, as the page shows it
+// (static/settings.js has the same words for the states it polls).
+var pairingStates = map[string]string{
+	"unpaired":   "not linked",
+	"pairing":    "waiting for the phone to scan or enter the code",
+	"connected":  "connected",
+	"offline":    "linked, connection down (reconnecting)",
+	"logged_out": "logged out by WhatsApp: link the phone again",
+}
+
+// StateLabel is the pairing state in words.
+func (p pairingData) StateLabel() string {
+	if l, ok := pairingStates[p.State]; ok {
+		return l
+	}
+	return p.State
+}
