@@ -58,8 +58,7 @@ func (s *Server) uiSettings(ui uiRoutes) {
 }
 
 // checked is a list of checkbox values with the question the templates
-// ask of it. (Template funcs registered from an init function come too
-// late: the page templates are parsed while package variables are set.)
+// ask of it: {{if .Values.Has "email"}}checked{{end}}.
 type checked []string
 
 // Has reports whether v is in the list.

@@ -83,7 +83,7 @@ func (s *Server) settingsChannelNew(c *fiber.Ctx) error {
 	if !ok {
 		return c.Redirect("/settings/channels#add", fiber.StatusSeeOther)
 	}
-	d := channelData{settingsPage: newSettingsPage(c, "/settings/channels"), New: true, Type: t, Name: t.Label}
+	d := channelData{settingsPage: newSettingsPage(c, "/settings/channels"), New: true, Type: t, Name: t.Label, PublicURLSet: s.publicURL != ""}
 	d.Fields = fieldViews(t, nil, nil, nil)
 	return s.page(c, "settings_channel", "New "+t.Label+" channel", "settings", d)
 }
@@ -111,7 +111,8 @@ func (s *Server) settingsChannelCreate(c *fiber.Ctx) error {
 	sess := uiSession(c)
 	ch, err := s.addChannel(c, uiActor(c), sess.ProjectID, in)
 	if err != nil {
-		d := channelData{settingsPage: newSettingsPage(c, "/settings/channels"), New: true, Type: t, Name: *in.Name, Retype: secrets}
+		d := channelData{settingsPage: newSettingsPage(c, "/settings/channels"), New: true, Type: t, Name: *in.Name, Retype: secrets,
+			PublicURLSet: s.publicURL != ""}
 		if ferr := d.channelFormError(err); ferr != nil {
 			return ferr
 		}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/switchboard-oss/switchboard/channels/telegram/telegramtest"
 	"github.com/switchboard-oss/switchboard/contacts"
 )
 
@@ -179,5 +180,50 @@ func TestSettingsMetaChannelAndPairing(t *testing.T) {
 	}
 	if q := newPairingQR("2@abc,def"); !strings.HasPrefix(string(q.PNG), "data:image/png;base64,") {
 		t.Errorf("QR: %q", q.PNG)
+	}
+}
+
+// With --public-url the server registers the Telegram webhook itself: the
+// secret token may be left to it, and a token Telegram refuses is shown
+// on the form with nothing kept.
+func TestSettingsTelegramRegistersWebhook(t *testing.T) {
+	fake := telegramtest.NewFakeBotAPI(t)
+	e := newEnv(t, func(s *Server) { s.publicURL = "https://sb.example.com/" })
+	c := e.owner()
+	c.get("/settings/channels/new?type=telegram").mustContain(t, "Leave the secret token empty to have one generated")
+
+	bad := c.postForm("/settings/channels", url.Values{"type": {"telegram"}, "name": {"Bot"}, "config.token": {"bad:token"},
+		"config.mode": {"webhook"}, "config.api_url": {fake.URL}})
+	if bad.status != http.StatusOK || !strings.Contains(bad.body, "Telegram refused it") {
+		t.Fatalf("refused token: %d", bad.status)
+	}
+	if list, _ := e.svc.ListChannels(context.Background(), e.project.ID); len(list) != 0 {
+		t.Fatalf("a refused channel was kept: %d", len(list))
+	}
+
+	p := c.postForm("/settings/channels", url.Values{"type": {"telegram"}, "name": {"Bot"}, "config.token": {"123:abc"},
+		"config.mode": {"webhook"}, "config.api_url": {fake.URL}})
+	if p.status != http.StatusSeeOther {
+		t.Fatalf("create: %d %s", p.status, p.body)
+	}
+	hook := fake.WebhookSet()
+	ch, _ := e.svc.Channel(context.Background(), e.project.ID, 2)
+	var cfg map[string]string
+	_ = json.Unmarshal(ch.Config, &cfg)
+	if hook["url"] != "https://sb.example.com/channels/telegram/2/webhook" || len(hook["secret_token"]) < 32 || hook["secret_token"] != cfg["secret_token"] {
+		t.Fatalf("setWebhook: %v, stored %q", hook, cfg["secret_token"])
+	}
+	page := c.get(p.location)
+	page.mustContain(t, "https://sb.example.com/channels/telegram/2/webhook", "Switchboard registered this address with Telegram")
+	if strings.Contains(page.body, cfg["secret_token"]) {
+		t.Fatal("the generated secret token is on the page")
+	}
+	// A new secret token reaches Telegram when saved.
+	if p := c.postForm(p.location, url.Values{"name": {"Bot"}, "config.mode": {"webhook"}, "config.api_url": {fake.URL},
+		"config.secret_token": {"a-brand-new-secret-token-0123456"}}); p.status != http.StatusSeeOther {
+		t.Fatalf("save: %d %s", p.status, p.body)
+	}
+	if got := fake.WebhookSet()["secret_token"]; got != "a-brand-new-secret-token-0123456" {
+		t.Fatalf("setWebhook after the change: %q", got)
 	}
 }
