@@ -112,6 +112,7 @@ type Store interface {
 	WebhookStore
 	SessionStore
 	InboxStore
+	MemberStore
 }
 
 // AIStore persists what the AI issue adds: enrichments, suggestions, bot
