@@ -111,6 +111,7 @@ type Store interface {
 	RetentionStore
 	WebhookStore
 	SessionStore
+	DashboardStore
 }
 
 // AIStore persists what the AI issue adds: enrichments, suggestions, bot
