@@ -20,16 +20,25 @@ type statsAgg struct {
 // Stats summarises a project's contacts. Contacts in their erasure grace
 // period are summarised on their own (reached through their few ids) and
 // subtracted, so the project-wide passes test nothing per row.
+//
+// Every project-wide pass reads an index only: on SQLite the summary reads
+// the list index, which holds created_at, conversation_count and the
+// expressions "email IS NOT NULL" and "phone IS NOT NULL" (written exactly
+// so, or SQLite reads each row: 1.7 s instead of 0.1 s at a million
+// contacts); the counts by channel and by lead status read their own
+// (project_id, column, created_at) indexes.
 func (db *DB) Stats(ctx context.Context, projectID int64, monthStart time.Time) (*contacts.Stats, error) {
 	all, hidden := `contacts c WHERE c.project_id = ?`, `contact_erasures h JOIN contacts c ON c.id = h.contact_id WHERE h.project_id = ?`
 	var agg, gone statsAgg
 	for _, p := range []struct {
 		dst  *statsAgg
 		from string
-	}{{&agg, all}, {&gone, hidden}} {
+	}{{&agg, db.dialect.listFrom() + ` WHERE c.project_id = ?`}, {&gone, hidden}} {
 		if err := db.r.GetContext(ctx, p.dst, db.q(`SELECT COUNT(*) AS total,
 			COALESCE(SUM(CASE WHEN c.created_at >= ? THEN 1 ELSE 0 END), 0) AS new,
-			COUNT(c.email) AS emails, COUNT(c.phone) AS phones, COALESCE(SUM(c.conversation_count), 0) AS convs
+			COALESCE(SUM(CAST(c.email IS NOT NULL AS INTEGER)), 0) AS emails,
+			COALESCE(SUM(CAST(c.phone IS NOT NULL AS INTEGER)), 0) AS phones,
+			COALESCE(SUM(c.conversation_count), 0) AS convs
 			FROM `+p.from), monthStart.UnixMilli(), projectID); err != nil {
 			return nil, fmt.Errorf("stats: %w", err)
 		}
