@@ -37,10 +37,13 @@ type chartBar struct {
 }
 
 // chartTick is a value axis mark: its label and where it sits (Pos is a
-// percentage for a vertical line, pixels for a horizontal one).
+// percentage for a vertical line, pixels for a horizontal one), and where
+// its label goes.
 type chartTick struct {
-	Label string
-	Pos   float64
+	Label  string
+	Pos    float64
+	TextY  int
+	Anchor string
 }
 
 const (
@@ -51,25 +54,27 @@ const (
 // newBarChart lays out bars in the order given.
 func newBarChart(id, title string, bars []chartBar) barChart {
 	ch := barChart{ID: id, Title: title, Bars: bars}
-	var max int64
+	var most int64
 	for _, b := range bars {
-		max = int64(math.Max(float64(max), float64(b.Value)))
+		most = max(most, b.Value)
 	}
-	top, step := niceScale(max, 4)
+	top, step := chartScale(most, 4)
 	for i := range ch.Bars {
 		b := &ch.Bars[i]
 		b.Y = i * barRowHeight
-		if top > 0 {
-			b.Width = pct(float64(b.Value) / float64(top))
-		}
+		b.Width = chartPct(float64(b.Value) / float64(top))
 	}
 	ch.AxisY = len(bars)*barRowHeight + 4
 	ch.Height = ch.AxisY + barAxisSpace
 	for v := int64(0); v <= top; v += step {
-		ch.Ticks = append(ch.Ticks, chartTick{Label: shortCount(v), Pos: pct(float64(v) / float64(top))})
-		if step == 0 {
-			break
+		t := chartTick{Label: chartShort(v), Pos: chartPct(float64(v) / float64(top)), TextY: ch.AxisY + 16, Anchor: "middle"}
+		switch v {
+		case 0:
+			t.Anchor = "start"
+		case top:
+			t.Anchor = "end"
 		}
+		ch.Ticks = append(ch.Ticks, t)
 	}
 	return ch
 }
@@ -81,7 +86,9 @@ type columnChart struct {
 	Desc    string
 	Height  int
 	PlotTop int // pixels
+	PlotH   int
 	BaseY   int // the baseline's y
+	LabelY  int // the dates' baseline
 	Columns []chartColumn
 	Grid    []chartTick // horizontal grid lines; Pos is their y
 	XLabels []chartXLabel
@@ -114,37 +121,36 @@ const (
 	columnAxisSpace  = 24
 )
 
-// dayCount is one day's value for newDayChart.
-type dayCount struct {
+// chartDay is one day's value for newDayChart.
+type chartDay struct {
 	Day   time.Time
 	Count int64
 }
 
 // newDayChart lays out one column per day, oldest first, with a date
 // under every seventh day counted back from the last.
-func newDayChart(id, title string, days []dayCount) columnChart {
-	ch := columnChart{ID: id, Title: title, PlotTop: columnPlotTop, BaseY: columnPlotTop + columnPlotHeight}
+func newDayChart(id, title string, days []chartDay) columnChart {
+	ch := columnChart{ID: id, Title: title, PlotTop: columnPlotTop, PlotH: columnPlotHeight, BaseY: columnPlotTop + columnPlotHeight}
 	ch.Height = ch.BaseY + columnAxisSpace
-	var max, total int64
+	ch.LabelY = ch.BaseY + 17
+	var most, total int64
 	peak := -1
 	for i, d := range days {
 		total += d.Count
-		if d.Count > max {
-			max, peak = d.Count, i
+		if d.Count > most {
+			most, peak = d.Count, i
 		}
 	}
-	top, step := niceScale(max, 4)
-	slot := 100 / float64(max1(len(days)))
+	top, step := chartScale(most, 4)
+	slot := 100 / float64(chartMax1(len(days)))
 	for i, d := range days {
-		c := chartColumn{SlotX: round2(float64(i) * slot), SlotW: round2(slot), X: round2(float64(i)*slot + slot*0.15), Width: round2(slot * 0.7)}
-		if top > 0 {
-			c.H = int(math.Round(float64(d.Count) / float64(top) * columnPlotHeight))
-		}
+		c := chartColumn{SlotX: chartRound(float64(i) * slot), SlotW: chartRound(slot), X: chartRound(float64(i)*slot + slot*0.15), Width: chartRound(slot * 0.7)}
+		c.H = int(math.Round(float64(d.Count) / float64(top) * columnPlotHeight))
 		if d.Count > 0 && c.H < 2 {
 			c.H = 2 // a day with contacts never looks like an empty one
 		}
 		c.Y = ch.BaseY - c.H
-		c.Tip = fmt.Sprintf("%s: %s new %s", d.Day.Format("Mon 2 Jan 2006"), thousands(strconv.FormatInt(d.Count, 10)), plural(d.Count, "contact", "contacts"))
+		c.Tip = fmt.Sprintf("%s: %s new %s", d.Day.Format("Mon 2 Jan 2006"), thousands(strconv.FormatInt(d.Count, 10)), dashPlural(d.Count, "contact", "contacts"))
 		ch.Columns = append(ch.Columns, c)
 		ch.Rows = append(ch.Rows, chartRow{Label: d.Day.Format("2006-01-02"), Value: strconv.FormatInt(d.Count, 10)})
 		if (len(days)-1-i)%7 == 0 {
@@ -156,35 +162,29 @@ func newDayChart(id, title string, days []dayCount) columnChart {
 			case center > 94:
 				anchor, center = "end", float64(i+1)*slot
 			}
-			ch.XLabels = append(ch.XLabels, chartXLabel{Label: d.Day.Format("2 Jan"), X: round2(center), Anchor: anchor})
+			ch.XLabels = append(ch.XLabels, chartXLabel{Label: d.Day.Format("2 Jan"), X: chartRound(center), Anchor: anchor})
 		}
 	}
 	for v := int64(0); v <= top; v += step {
-		y := ch.BaseY
-		if top > 0 {
-			y -= int(math.Round(float64(v) / float64(top) * columnPlotHeight))
-		}
-		ch.Grid = append(ch.Grid, chartTick{Label: shortCount(v), Pos: float64(y)})
-		if step == 0 {
-			break
-		}
+		y := ch.BaseY - int(math.Round(float64(v)/float64(top)*columnPlotHeight))
+		ch.Grid = append(ch.Grid, chartTick{Label: chartShort(v), Pos: float64(y), TextY: y - 4, Anchor: "start"})
 	}
 	ch.Desc = fmt.Sprintf("%s new contacts in the last %d days", thousands(strconv.FormatInt(total, 10)), len(days))
 	if peak >= 0 {
-		ch.Desc += fmt.Sprintf("; most on %s (%s)", days[peak].Day.Format("2 January"), thousands(strconv.FormatInt(max, 10)))
+		ch.Desc += fmt.Sprintf("; most on %s (%s)", days[peak].Day.Format("2 January"), thousands(strconv.FormatInt(most, 10)))
 	}
 	ch.Desc += "."
 	return ch
 }
 
-// niceScale picks an axis top at or above max and a round step (1, 2 or 5
-// times a power of ten) giving about ticks intervals. An empty chart gets
-// the axis 0 to 1.
-func niceScale(max int64, ticks int) (top, step int64) {
-	if max <= 0 {
+// chartScale picks an axis top at or above most and a round step (1, 2 or
+// 5 times a power of ten) giving about ticks intervals. An empty chart
+// gets the axis 0 to 1.
+func chartScale(most int64, ticks int) (top, step int64) {
+	if most <= 0 {
 		return 1, 1
 	}
-	raw := float64(max) / float64(ticks)
+	raw := float64(most) / float64(ticks)
 	mag := math.Pow(10, math.Floor(math.Log10(raw)))
 	for _, m := range []float64{1, 2, 5, 10} {
 		if m*mag >= raw {
@@ -192,32 +192,32 @@ func niceScale(max int64, ticks int) (top, step int64) {
 			break
 		}
 	}
-	top = (max + step - 1) / step * step
+	top = (most + step - 1) / step * step
 	return top, step
 }
 
-// shortCount writes an axis value briefly: 950, 1.2k, 15k, 1.5M.
-func shortCount(n int64) string {
+// chartShort writes an axis value briefly: 950, 1.2k, 15k, 1.5M.
+func chartShort(n int64) string {
 	switch {
 	case n >= 1_000_000:
-		return trimZero(float64(n)/1_000_000) + "M"
+		return chartTrim(float64(n)/1_000_000) + "M"
 	case n >= 1_000:
-		return trimZero(float64(n)/1_000) + "k"
+		return chartTrim(float64(n)/1_000) + "k"
 	default:
 		return strconv.FormatInt(n, 10)
 	}
 }
 
-func trimZero(f float64) string {
+func chartTrim(f float64) string {
 	if f >= 10 || f == math.Trunc(f) {
 		return strconv.FormatFloat(math.Round(f), 'f', 0, 64)
 	}
 	return strconv.FormatFloat(f, 'f', 1, 64)
 }
 
-// percent writes a share (0..1) as a whole percentage, "<1%" for a small
+// dashPercent writes a share (0..1) as a whole percentage, "<1%" for a small
 // non-zero one.
-func percent(share float64) string {
+func dashPercent(share float64) string {
 	switch {
 	case share <= 0:
 		return "0%"
@@ -230,18 +230,18 @@ func percent(share float64) string {
 	}
 }
 
-func pct(share float64) float64 { return round2(math.Min(1, math.Max(0, share)) * 100) }
+func chartPct(share float64) float64 { return chartRound(math.Min(1, math.Max(0, share)) * 100) }
 
-func round2(f float64) float64 { return math.Round(f*100) / 100 }
+func chartRound(f float64) float64 { return math.Round(f*100) / 100 }
 
-func max1(n int) int {
+func chartMax1(n int) int {
 	if n < 1 {
 		return 1
 	}
 	return n
 }
 
-func plural(n int64, one, many string) string {
+func dashPlural(n int64, one, many string) string {
 	if n == 1 {
 		return one
 	}
