@@ -12,7 +12,7 @@ import (
 	"github.com/switchboard-oss/switchboard/contacts"
 )
 
-func strp(s string) *string { return &s }
+func dashStrp(s string) *string { return &s }
 
 func TestUIDashboardFigures(t *testing.T) {
 	e := newEnv(t)
@@ -21,12 +21,12 @@ func TestUIDashboardFigures(t *testing.T) {
 	// Six contacts: three on Telegram (two with an email), two on the
 	// widget (one with a phone, one with an email), one added by staff.
 	inputs := []contacts.ContactInput{
-		{FirstName: strp("Ada"), Channel: strp("telegram"), Email: strp("ada@example.com")},
-		{FirstName: strp("Bob"), Channel: strp("telegram"), Email: strp("bob@example.com")},
-		{FirstName: strp("Cy"), Channel: strp("telegram")},
-		{FirstName: strp("Di"), Channel: strp("widget"), Phone: strp("+14155550111")},
-		{FirstName: strp("Ed"), Channel: strp("widget"), Email: strp("ed@example.com")},
-		{FirstName: strp("Flo"), Channel: strp("manual")},
+		{FirstName: dashStrp("Ada"), Channel: dashStrp("telegram"), Email: dashStrp("ada@example.com")},
+		{FirstName: dashStrp("Bob"), Channel: dashStrp("telegram"), Email: dashStrp("bob@example.com")},
+		{FirstName: dashStrp("Cy"), Channel: dashStrp("telegram")},
+		{FirstName: dashStrp("Di"), Channel: dashStrp("widget"), Phone: dashStrp("+14155550111")},
+		{FirstName: dashStrp("Ed"), Channel: dashStrp("widget"), Email: dashStrp("ed@example.com")},
+		{FirstName: dashStrp("Flo"), Channel: dashStrp("manual")},
 	}
 	var ids []int64
 	for _, in := range inputs {
@@ -46,7 +46,7 @@ func TestUIDashboardFigures(t *testing.T) {
 	}
 	// Another project's contact counts nowhere.
 	other, _ := e.newProject("Other")
-	if _, err := e.svc.CreateContact(ctx, admin, other, contacts.ContactInput{FirstName: strp("Zed"), Channel: strp("widget")}); err != nil {
+	if _, err := e.svc.CreateContact(ctx, admin, other, contacts.ContactInput{FirstName: dashStrp("Zed"), Channel: dashStrp("widget")}); err != nil {
 		t.Fatal(err)
 	}
 
