@@ -163,7 +163,7 @@ func TestUIDashboardEscapes(t *testing.T) {
 		t.Fatalf("unescaped name:\n%s", body)
 	}
 	for _, want := range []string{
-		"&lt;img src=x onerror=alert(1)&gt;&#34;&#39;</text>",                          // the bar's label
+		"&lt;img src=x onerror=alert(1)&gt;&#34;&#39;</text>",                         // the bar's label
 		`aria-label="&lt;img src=x onerror=alert(1)&gt;&#34;&#39;: 2 (67%) contacts"`, // its accessible name
 		`href="/contacts?channel=%3Cimg&#43;src%3Dx&#43;onerror%3Dalert%281%29%3E%22%27"`,
 	} {

@@ -385,7 +385,7 @@ func TestUIImportLargeUpload(t *testing.T) {
 		fmt.Fprintf(&b, "person%d@example.com,Person Number %d\n", i, i)
 	}
 	token := startWizard(t, c, "big.csv", b.String(), url.Values{"on_duplicate": {"skip"}})
-	c.get("/imports/new/" + token).mustContain(t, "big.csv", "person0@example.com")
+	c.get("/imports/new/"+token).mustContain(t, "big.csv", "person0@example.com")
 	// Without a session the large body is refused before it is read.
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
