@@ -222,5 +222,6 @@ func importOptionsSummary(o contacts.ImportOptions) string {
 	if o.Region != "" {
 		parts = append(parts, "phone numbers without + are read as "+o.Region)
 	}
-	return strings.Join(parts, "; ")
+	out := strings.Join(parts, "; ")
+	return strings.ToUpper(out[:1]) + out[1:]
 }

@@ -36,6 +36,7 @@ type importPreviewRow struct {
 	Label        string
 	Class        string
 	ExistingHref string
+	ExistingID   int64
 	Name         string
 	Email        string
 	Phone        string
@@ -109,7 +110,7 @@ func previewRowView(r contacts.PreviewRow) importPreviewRow {
 		}
 	}
 	if r.ExistingID > 0 {
-		v.ExistingHref = "/contacts/" + strconv.FormatInt(r.ExistingID, 10)
+		v.ExistingHref, v.ExistingID = "/contacts/"+strconv.FormatInt(r.ExistingID, 10), r.ExistingID
 	}
 	if c := r.Contact; c != nil {
 		v.Name = strings.TrimSpace(c.FirstName + " " + c.LastName)
@@ -119,7 +120,9 @@ func previewRowView(r contacts.PreviewRow) importPreviewRow {
 				v.Other = append(v.Other, importKV{k, val})
 			}
 		}
-		add("Channel", string(c.Channel))
+		if c.Channel != contacts.ChannelImport { // every imported contact's unless a column says
+			add("Channel", string(c.Channel))
+		}
 		add("External ID", c.ExternalID)
 		add("City", c.City)
 		add("Region", c.Region)

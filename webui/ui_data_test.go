@@ -238,7 +238,7 @@ func TestUIImportCustomAndDiscard(t *testing.T) {
 	p := c.get("/imports/new/" + token)
 	p.mustContain(t, `<option value="custom.plan" selected>Custom attribute “plan”</option>`, "kept as a custom attribute")
 	p = c.get("/imports/new/" + token + "/preview")
-	p.mustContain(t, "rows matching a contact update it; unrecognised columns become custom attributes", "Plan → Custom attribute “plan”",
+	p.mustContain(t, "Rows matching a contact update it; unrecognised columns become custom attributes", "Plan → Custom attribute “plan”",
 		"<dt>plan</dt><dd>gold</dd>")
 	p = c.postForm("/imports/new/"+token+"/discard", url.Values{})
 	if p.status != http.StatusSeeOther || p.location != "/imports/new" {
