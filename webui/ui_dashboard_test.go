@@ -172,3 +172,48 @@ func TestUIDashboardEscapes(t *testing.T) {
 		}
 	}
 }
+
+func TestChartScaleAndLabels(t *testing.T) {
+	for _, c := range []struct {
+		most, top, step int64
+	}{
+		{0, 1, 1}, {1, 1, 1}, {3, 3, 1}, {6, 6, 2}, {7, 8, 2}, {40, 40, 10}, {1234, 1500, 500}, {1_000_000, 1_000_000, 500_000},
+	} {
+		if top, step := chartScale(c.most, 4); top != c.top || step != c.step {
+			t.Errorf("chartScale(%d) = %d, %d; want %d, %d", c.most, top, step, c.top, c.step)
+		}
+	}
+	for n, want := range map[int64]string{0: "0", 950: "950", 1500: "1.5k", 15000: "15k", 1_000_000: "1M", 2_500_000: "2.5M"} {
+		if got := chartShort(n); got != want {
+			t.Errorf("chartShort(%d) = %q, want %q", n, got, want)
+		}
+	}
+	for share, want := range map[float64]string{0: "0%", 0.004: "<1%", 0.5: "50%", 0.995: ">99%", 1: "100%", 1.0 / 6: "17%"} {
+		if got := dashPercent(share); got != want {
+			t.Errorf("dashPercent(%v) = %q, want %q", share, got, want)
+		}
+	}
+	// The day chart: every seventh date labelled, counted back from today,
+	// the outer ones kept inside the chart.
+	days := make([]chartDay, 30)
+	start := time.Date(2026, 2, 9, 0, 0, 0, 0, time.UTC)
+	for i := range days {
+		days[i] = chartDay{Day: start.AddDate(0, 0, i), Count: int64(i % 3)}
+	}
+	ch := newDayChart("d", "t", days)
+	var labels []string
+	for _, l := range ch.XLabels {
+		labels = append(labels, l.Label+"/"+l.Anchor)
+	}
+	if got := strings.Join(labels, " "); got != "10 Feb/start 17 Feb/middle 24 Feb/middle 3 Mar/middle 10 Mar/end" {
+		t.Errorf("date labels: %s", got)
+	}
+	for i, c := range ch.Columns {
+		if c.Y+c.H != ch.BaseY || (days[i].Count > 0) != (c.H > 0) {
+			t.Errorf("column %d: y %d h %d for %d", i, c.Y, c.H, days[i].Count)
+		}
+	}
+	if top := ch.Grid[len(ch.Grid)-1]; top.Label != "2" || top.Pos != float64(ch.PlotTop) {
+		t.Errorf("top grid line: %+v", top)
+	}
+}
