@@ -402,3 +402,28 @@ func TestUIImportLargeUpload(t *testing.T) {
 		}
 	}
 }
+
+// TestUIImportStatusRunning renders a running import's page: the bar at
+// the share of the file read, the cancel button, and a refresh for
+// browsers without scripts.
+func TestUIImportStatusRunning(t *testing.T) {
+	imp := &contacts.Import{ID: 7, FileName: "big.csv", Size: 1000, BytesRead: 420, Status: contacts.JobRunning,
+		Options: contacts.ImportOptions{OnDuplicate: contacts.OnDuplicateSkip}, CreatedAt: time.Now(),
+		Counts: contacts.ImportCounts{Rows: 10, Created: 8, Failed: 2}}
+	v := uiView{Title: "Import", Session: &contacts.Session{Email: "a@example.com", Role: contacts.RoleAdmin}, CSRF: "tok", Data: newImportStatus(imp)}
+	var buf bytes.Buffer
+	if err := uiPages["import_status"].ExecuteTemplate(&buf, "layout", v); err != nil {
+		t.Fatal(err)
+	}
+	p := page{body: buf.String()}
+	p.mustContain(t, "4. Importing", `aria-current="step">Import<`, `aria-valuenow="42"`, `style="width: 42%"`, `data-import-percent>42%<`,
+		`<form method="post" action="/imports/7/cancel" data-import-cancel>`, `name="_csrf" value="tok"`,
+		`<noscript><meta http-equiv="refresh" content="3"></noscript>`, `data-count="created">8<`, `data-count="failed">2<`, ">Running<")
+	if strings.Contains(p.body, "data-import-errors") || strings.Contains(p.body, "5. Summary") {
+		t.Error("a running import shows its summary")
+	}
+	imp.CancelRequested = true
+	if d := newImportStatus(imp); d.Status != "Cancelling" {
+		t.Errorf("cancel requested: %q", d.Status)
+	}
+}
