@@ -113,6 +113,7 @@ type Store interface {
 	SessionStore
 	InboxStore
 	MemberStore
+	DashboardStore
 }
 
 // AIStore persists what the AI issue adds: enrichments, suggestions, bot

@@ -3,7 +3,9 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/switchboard-oss/switchboard/contacts"
 )
@@ -72,7 +74,10 @@ func (r inboxRow) toItem() contacts.InboxItem {
 
 // OpenConversations lists a project's open conversations, latest activity first.
 func (db *DB) OpenConversations(ctx context.Context, q contacts.InboxQuery) ([]contacts.InboxItem, error) {
-	query := inboxSelect + ` WHERE v.project_id = ? AND v.status = ?`
+	// A contact in its erasure grace period is hidden everywhere, so its
+	// conversations leave the inbox too (a few ids: the check is cheap).
+	query := inboxSelect + ` WHERE v.project_id = ? AND v.status = ?
+		AND NOT EXISTS (SELECT 1 FROM contact_erasures h WHERE h.contact_id = v.contact_id)`
 	args := []any{q.ProjectID, contacts.ConversationOpen}
 	if q.Assignee != "" {
 		query += ` AND v.assignee = ?`
@@ -96,17 +101,27 @@ func (db *DB) OpenConversations(ctx context.Context, q contacts.InboxQuery) ([]c
 	return out, nil
 }
 
-// CountOpenConversations counts a project's open conversations.
+// CountOpenConversations counts a project's open conversations (of one
+// assignee when given), leaving out those of contacts in their erasure
+// grace period: they are counted on their own, through their few ids, and
+// subtracted, as Stats does, so the count stays a range of an index.
 func (db *DB) CountOpenConversations(ctx context.Context, projectID int64, assignee string) (int, error) {
-	query := `SELECT COUNT(*) FROM conversations WHERE project_id = ? AND status = ?`
-	args := []any{projectID, contacts.ConversationOpen}
+	filter, args := "", []any{projectID, contacts.ConversationOpen}
 	if assignee != "" {
-		query += ` AND assignee = ?`
+		filter, args = ` AND assignee = ?`, append(args, assignee)
+	}
+	args = append(args, projectID, contacts.ConversationOpen)
+	if assignee != "" {
 		args = append(args, assignee)
 	}
+	query := `SELECT (SELECT COUNT(*) FROM conversations WHERE project_id = ? AND status = ?` + filter + `) -
+		(SELECT COUNT(*) FROM contact_erasures h JOIN conversations v ON v.contact_id = h.contact_id
+			WHERE h.project_id = ? AND v.status = ?` + strings.ReplaceAll(filter, "assignee", "v.assignee") + `)`
 	var n int
-	err := db.r.GetContext(ctx, &n, db.q(query), args...)
-	return n, err
+	if err := db.r.GetContext(ctx, &n, db.q(query), args...); err != nil {
+		return 0, fmt.Errorf("count open conversations: %w", err)
+	}
+	return n, nil
 }
 
 // InboxItem returns one conversation of the project as the inbox shows it.
