@@ -211,7 +211,7 @@ func (db *DB) ListContacts(ctx context.Context, q contacts.ListQuery) (*contacts
 		return db.searchPage(ctx, q, src, offset)
 	}
 
-	walk, total, err := db.anchoredTotal(ctx, q, src)
+	walk, total, err := db.anchoredTotal(ctx, q, src, offset)
 	if err != nil {
 		return nil, err
 	}
