@@ -189,6 +189,17 @@ func TestUIContactsIDsParameter(t *testing.T) {
 	if got := rowIDs(c.get("/contacts?" + q + "&sort=name").body); !slices.Equal(got, []int64{ids["Bob Stone"], ids["Dee Alvarez"]}) {
 		t.Errorf("page rows %v", got)
 	}
+	// An export of a selection holds just those contacts.
+	r := c.api("POST", "/exports", `{"query":"`+q+`","format":"ndjson","columns":["email"]}`, true)
+	if r.status != http.StatusAccepted {
+		t.Fatalf("export: %d %s", r.status, r.body)
+	}
+	var started struct{ ID int64 }
+	json.Unmarshal([]byte(r.body), &started)
+	body := waitExportDone(t, c, started.ID)
+	if !strings.Contains(body, `"rows":2`) {
+		t.Errorf("export of 2 ids: %s", body)
+	}
 	if _, err := ParseListQuery(url.Values{"ids": {strings.Repeat("1,", contacts.MaxListIDs) + "1"}}); err == nil ||
 		!strings.Contains(err.Error(), "ids") {
 		t.Errorf("too many ids: %v", err)
@@ -380,13 +391,7 @@ func TestUIExportsPage(t *testing.T) {
 	}
 	var started struct{ ID int64 }
 	json.Unmarshal([]byte(r.body), &started)
-	deadline := time.Now().Add(10 * time.Second)
-	for !strings.Contains(c.api("GET", fmt.Sprintf("/exports/%d", started.ID), "", false).body, `"status":"done"`) {
-		if time.Now().After(deadline) {
-			t.Fatal("export did not finish")
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	waitExportDone(t, c, started.ID)
 	p := c.get("/exports")
 	p.mustContain(t, fmt.Sprintf(`<a href="/api/v1/exports/%d/download" download>Download</a>`, started.ID),
 		`<span class="badge ok">done</span>`, "<code>tags=vip&amp;sort=name</code>", `href="/contacts?tags=vip&amp;sort=name"`,
@@ -405,4 +410,17 @@ func TestUIExportsPage(t *testing.T) {
 	if strings.Contains(p.body, "/download") {
 		t.Error("an expired export still links its file")
 	}
+}
+
+// waitExportDone polls an export until it is done and returns its JSON.
+func waitExportDone(t *testing.T, c *uiClient, id int64) string {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		body := c.api("GET", fmt.Sprintf("/exports/%d", id), "", false).body
+		if strings.Contains(body, `"status":"done"`) {
+			return body
+		}
+	}
+	t.Fatalf("export %d did not finish", id)
+	return ""
 }

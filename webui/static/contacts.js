@@ -53,12 +53,14 @@
     const table = () => $(".contacts-table", results);
 
     // --- Loading the results -------------------------------------------
-    // formQuery is the filter form as a query string, empty fields left out
-    // (the server reads the same parameters either way).
+    // formQuery is the filter form as a query string, empty fields and
+    // defaults left out (the server reads the same parameters either way).
     function formQuery() {
       const p = new URLSearchParams();
-      for (const [k, v] of new FormData(form)) {
-        if (typeof v === "string" && v.trim() !== "") p.append(k, v.trim());
+      for (const el of form.elements) {
+        if (!el.name || el.disabled || ((el.type === "checkbox" || el.type === "radio") && !el.checked)) continue;
+        const v = el.value.trim();
+        if (v !== "" && v !== el.dataset.default) p.append(el.name, v);
       }
       return p.toString();
     }
@@ -255,8 +257,13 @@
       if (!btn) return;
       action = btn.dataset.bulk;
       if (action === "export") {
-        openExport(selection.mode === "query" ? selection.query : "ids=" + Array.from(selection.ids).join(","),
-          selection.describe());
+        const query = selection.mode === "query" ? selection.query : "ids=" + Array.from(selection.ids).join(",");
+        if (query.length > 4000) {
+          // An export keeps its query with it, up to 4,000 characters.
+          SB.toast("Too many single contacts to export by id: select all matching instead, or narrow the filter.");
+          return;
+        }
+        openExport(query, selection.describe());
         return;
       }
       const d = dialogs[action];
