@@ -120,8 +120,16 @@
       const a = ev.target.closest("a[data-sort-link], a[data-page-link]");
       if (!a || ev.ctrlKey || ev.metaKey || ev.shiftKey || ev.button !== 0) return;
       ev.preventDefault();
+      const sortLabel = a.hasAttribute("data-sort-link") ? a.textContent : null;
       load(a.getAttribute("href")).then(() => {
-        if (a.hasAttribute("data-page-link")) results.scrollIntoView({ block: "start" });
+        // Keep the keyboard where it was: on the same header, or at the
+        // top of the new page of results.
+        if (sortLabel) {
+          $$("a[data-sort-link]", results).find((x) => x.textContent === sortLabel)?.focus();
+        } else {
+          results.scrollIntoView({ block: "start" });
+          $("#contacts-count", results)?.focus();
+        }
       });
     });
 
