@@ -108,6 +108,7 @@ type Store interface {
 	AIStore
 	ImportStore
 	ExportStore
+	ExportListStore
 	RetentionStore
 	WebhookStore
 	SessionStore
