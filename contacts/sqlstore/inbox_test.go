@@ -127,3 +127,37 @@ func equalIDs(a, b []int64) bool {
 	}
 	return true
 }
+
+// A contact awaiting erasure is hidden: its conversations leave the inbox
+// and its count, and come back when it is restored.
+func TestInboxHidesContactsAwaitingErasure(t *testing.T) {
+	eachStore(t, func(t *testing.T, db *DB) {
+		f := newFixture(t, db)
+		ctx := context.Background()
+		ana := f.inbound(t, contacts.Inbound{Channel: contacts.ChannelTelegram, ExternalID: "1", ChannelMessageID: "tg:1", Text: "Hi"})
+		f.inbound(t, contacts.Inbound{Channel: contacts.ChannelTelegram, ExternalID: "2", ChannelMessageID: "tg:2", Text: "Hi"})
+		grace := 30
+		if _, err := f.svc.UpdatePrivacySettings(ctx, f.actor, f.project, contacts.PrivacyInput{ErasureGraceDays: &grace}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.svc.EraseContact(ctx, f.actor, f.project, ana.Contact.ID, nil); err != nil {
+			t.Fatal(err)
+		}
+		count := func() (int, int) {
+			page, err := f.svc.Inbox(ctx, contacts.InboxQuery{ProjectID: f.project})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return len(page.Items), page.Total
+		}
+		if n, total := count(); n != 1 || total != 1 {
+			t.Fatalf("while awaiting erasure: %d items, total %d", n, total)
+		}
+		if _, err := f.svc.RestoreContact(ctx, f.actor, f.project, ana.Contact.ID); err != nil {
+			t.Fatal(err)
+		}
+		if n, total := count(); n != 2 || total != 2 {
+			t.Fatalf("after restore: %d items, total %d", n, total)
+		}
+	})
+}
