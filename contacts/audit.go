@@ -31,6 +31,10 @@ var ChannelActor = Actor{Kind: ActorChannel, Name: "channel"}
 // SystemActor is used for work nobody asked for directly (schedulers).
 var SystemActor = Actor{Kind: ActorSystem, Name: "system", Role: RoleOwner}
 
+// CLIActor names changes made with the switchboard command on the server
+// (keys and users created there): whoever runs it owns the installation.
+var CLIActor = Actor{Kind: ActorSystem, Name: "cli", Role: RoleOwner}
+
 // Owner identifies the actor as the owner of per-actor data (saved filters).
 func (a Actor) Owner() string { return a.Kind + ":" + strconv.FormatInt(a.ID, 10) }
 

@@ -26,7 +26,9 @@ type BulkRequest struct {
 	Tags         []string
 	Set          *ContactInput
 	DoNotContact bool
-	KeepHistory  bool
+	// KeepHistory picks the erasure mode of a delete; nil takes the
+	// project's default, and its grace period applies as for one contact.
+	KeepHistory *bool
 }
 
 // BulkResult says what a bulk action did at once, or which job does it.
@@ -167,7 +169,7 @@ func (s *Service) bulkOne(ctx context.Context, actor Actor, projectID int64, req
 		dnc := req.DoNotContact
 		_, err = s.UpdateContact(ctx, actor, projectID, id, ContactInput{DoNotContact: &dnc})
 	case BulkDelete:
-		err = s.DeleteContact(ctx, actor, projectID, id, req.KeepHistory)
+		_, err = s.EraseContact(ctx, actor, projectID, id, req.KeepHistory)
 	}
 	return err
 }

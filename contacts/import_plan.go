@@ -326,13 +326,17 @@ func (p *importPlanner) hear(r *importRow, action string, c *Contact, existing i
 }
 
 // apply writes a row's values onto a contact with provenance import:
-// only the row's non-empty values, tags added to those it has. It reports
+// only the row's non-empty values, tags and memories added to those it has. It reports
 // whether anything changed; on an error c is left as it was.
 func (p *importPlanner) apply(c *Contact, r *importRow) (bool, error) {
 	in := r.in
 	if in.Tags != nil {
 		tags := unionStrings(c.Tags, r.c.Tags)
 		in.Tags = &tags
+	}
+	if in.Memories != nil {
+		mems := unionStrings(c.Memories, r.c.Memories)
+		in.Memories = &mems
 	}
 	d := c.Clone()
 	if err := in.Apply(d, SourceImport, p.now, p.region); err != nil {

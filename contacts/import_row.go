@@ -142,6 +142,10 @@ func (m *importMapping) rowInput(cells []string) (ContactInput, *ValidationError
 		tags := splitTags(s)
 		in.Tags = &tags
 	}
+	if s, i := m.value(cells, "memories"); i >= 0 && strings.TrimSpace(s) != "" {
+		mems := strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n")
+		in.Memories = &mems
+	}
 	if s, i := m.value(cells, "do_not_contact"); i >= 0 {
 		if b, ok := parseBool(s); ok {
 			in.DoNotContact = &b

@@ -24,6 +24,9 @@ type ListQuery struct {
 	ConvMax      *int
 	LeadStatuses []LeadStatus
 	Countries    []string
+	// IDs limits the list to these contacts (a selection in the admin UI,
+	// exported as it is); at most MaxListIDs.
+	IDs []int64
 
 	Sort    string // one of SortFields
 	Desc    bool
@@ -50,6 +53,8 @@ const (
 	// MaxPage keeps OFFSET arithmetic far from overflow; pages past the end
 	// are simply empty.
 	MaxPage = 10_000_000
+	// MaxListIDs is how many ids a list query may name.
+	MaxListIDs = 10_000
 )
 
 // DuplicateGroup is a set of contacts that look like one person.

@@ -226,6 +226,9 @@ func (s *Service) checkQuery(q *ListQuery) error {
 	if q.After < 0 {
 		v.Add("after", "must not be negative")
 	}
+	if len(q.IDs) > MaxListIDs {
+		v.Add("ids", fmt.Sprintf("at most %d ids", MaxListIDs))
+	}
 	for _, st := range q.LeadStatuses {
 		ok := false
 		for _, k := range LeadStatuses {

@@ -108,9 +108,13 @@ type Store interface {
 	AIStore
 	ImportStore
 	ExportStore
+	ExportListStore
 	RetentionStore
 	WebhookStore
 	SessionStore
+	InboxStore
+	MemberStore
+	DashboardStore
 	MergeHistoryStore
 }
 

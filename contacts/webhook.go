@@ -220,6 +220,16 @@ func WebhookEventsOf(e AuditEntry) []WebhookEvent {
 			return nil
 		}
 		ev.ConversationID = after.ConversationID
+	case AuditImportCreate:
+		ev.Type = EventContactCreated
+		ids := importCreatedIDs(e.After)
+		out := make([]WebhookEvent, 0, len(ids))
+		for _, id := range ids {
+			o := ev
+			o.ID, o.ContactID = ev.ID+"_"+strconv.FormatInt(id, 10), id
+			out = append(out, o)
+		}
+		return out
 	case AuditMergeUndo:
 		// The primary is restored in place and the merged-away contacts
 		// come back with their ids: each is an update to a receiver that
@@ -242,7 +252,7 @@ func WebhookEventsOf(e AuditEntry) []WebhookEvent {
 
 // WebhookDetailActions are the audit actions whose before/after the fan-out
 // needs (WebhookEventsOf reads them); for the rest it skips the snapshots.
-var WebhookDetailActions = []string{AuditContactMerge, AuditMergeUndo, AuditConversationClose}
+var WebhookDetailActions = []string{AuditContactMerge, AuditMergeUndo, AuditConversationClose, AuditImportCreate}
 
 // mergedIDs reads the merged-away contacts' ids from a merge's before
 // snapshot ({"others": [{"contact": {"id": ...}}]}).

@@ -77,6 +77,9 @@ func TestWebhookEventsOf(t *testing.T) {
 		{AuditPurgeVisitor, nil, nil, "[evt_7 contact.deleted 3 0 []]"},
 		{AuditConversationClose, nil, map[string]int64{"conversation_id": 11}, "[evt_7 conversation.closed 3 11 []]"},
 		{AuditConversationClose, nil, nil, "[]"},
+		{AuditImportCreate, nil, map[string]any{"import_id": 2, "created": [][2]int64{{10, 11}, {14, 14}}},
+			"[evt_7_10 contact.created 10 0 [] evt_7_11 contact.created 11 0 [] evt_7_14 contact.created 14 0 []]"},
+		{AuditImportCreate, nil, map[string]any{"created": "junk"}, "[]"},
 		{AuditNoteCreate, nil, nil, "[]"},
 		{"something.else", nil, nil, "[]"},
 	}

@@ -55,7 +55,7 @@ test("the frame works by keyboard and at phone width", async () => {
   // At phone width the navigation folds into a menu.
   const nav = page.getByRole("navigation", { name: "Main" });
   assert.equal(await nav.isVisible(), false);
-  await page.getByText("Menu", { exact: true }).click();
+  await page.getByRole("button", { name: "Menu" }).click();
   assert.equal(await nav.isVisible(), true);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow}px at 375px`);

@@ -64,8 +64,12 @@ func (r *Router) CloseConversation(ctx context.Context, projectID, id int64) err
 		return err
 	}
 	conv, err := r.cfg.Service.Conversation(ctx, projectID, id)
-	if err != nil || conv.ContactID == 0 {
+	if err != nil {
 		return err
+	}
+	r.hub.Publish(Event{Kind: EventConversationClosed, ProjectID: projectID, ContactID: conv.ContactID, ConversationID: id})
+	if conv.ContactID == 0 {
+		return nil
 	}
 	if err := r.queueEnrichRun(ctx, projectID, conv, "summary:"+strconv.FormatInt(id, 10), true, r.cfg.Service.Now()); err != nil {
 		return err
@@ -95,7 +99,10 @@ func (r *Router) enrich(ctx context.Context, job *contacts.QueuedJob) error {
 		if svc.Now().Before(conv.LastMessageAt.Add(r.cfg.Idle)) {
 			return nil // it went on; the latest message queued the final run anew
 		}
-		if err := svc.CloseConversation(ctx, job.ProjectID, conv.ID); err != nil && !errors.Is(err, contacts.ErrConflict) {
+		switch err := svc.CloseConversation(ctx, job.ProjectID, conv.ID); {
+		case err == nil:
+			r.hub.Publish(Event{Kind: EventConversationClosed, ProjectID: job.ProjectID, ContactID: conv.ContactID, ConversationID: conv.ID})
+		case !errors.Is(err, contacts.ErrConflict):
 			return err
 		}
 	}

@@ -6,23 +6,50 @@ import (
 	"github.com/switchboard-oss/switchboard/contacts"
 )
 
-// Event is a message stored in a conversation, for live views (a visitor's
-// chat socket now, the staff inbox later).
+// Event is something live views follow: a message stored in a
+// conversation (a visitor's chat socket, the staff inbox), or a
+// conversation opened, closed or handed over (the staff inbox).
 type Event struct {
-	ProjectID int64
-	ContactID int64
-	Message   contacts.Message
+	// Kind is EventMessage (also when empty) or one of the conversation
+	// kinds, which carry ConversationID and no Message.
+	Kind           string `json:",omitempty"`
+	ProjectID      int64
+	ContactID      int64
+	ConversationID int64 `json:",omitempty"`
+	Message        contacts.Message
 }
 
-// Hub fans events out to subscribers by contact. A slow subscriber misses
-// events rather than holding the router up; clients catch up through the
-// message list (after=) they already use. Alone it reaches this process's
+// Event kinds.
+const (
+	EventMessage              = "message"
+	EventConversationOpened   = "conversation.opened"
+	EventConversationClosed   = "conversation.closed"
+	EventConversationAssigned = "conversation.assigned"
+)
+
+// IsMessage reports an event about a stored message.
+func (ev Event) IsMessage() bool { return ev.Kind == "" || ev.Kind == EventMessage }
+
+// Conversation is the id of the conversation the event is about.
+func (ev Event) Conversation() int64 {
+	if ev.IsMessage() {
+		return ev.Message.ConversationID
+	}
+	return ev.ConversationID
+}
+
+// Hub fans events out to subscribers by contact (message events only) and
+// by project (every event). A slow subscriber never holds the router up: a
+// contact's subscriber misses events, and clients catch up through the
+// message list (after=) they already use; a project's subscriber is closed
+// (see ProjectSubscription). Alone it reaches this process's
 // subscribers; with a Bus (NATS) every serve process sharing the database
 // sees every event.
 type Hub struct {
-	mu   sync.Mutex
-	subs map[int64]map[*Subscription]struct{}
-	bus  Bus
+	mu       sync.Mutex
+	subs     map[int64]map[*Subscription]struct{}
+	projects map[int64]map[*ProjectSubscription]struct{}
+	bus      Bus
 }
 
 // Bus carries events between serve processes.
@@ -54,7 +81,9 @@ type Subscription struct {
 }
 
 // NewHub makes an empty hub.
-func NewHub() *Hub { return &Hub{subs: map[int64]map[*Subscription]struct{}{}} }
+func NewHub() *Hub {
+	return &Hub{subs: map[int64]map[*Subscription]struct{}{}, projects: map[int64]map[*ProjectSubscription]struct{}{}}
+}
 
 // Subscribe follows one contact's conversations.
 func (h *Hub) Subscribe(contactID int64) *Subscription {
@@ -82,8 +111,8 @@ func (s *Subscription) Close() {
 	})
 }
 
-// Publish hands ev to the contact's subscribers, in every process when a
-// bus is in use, without waiting.
+// Publish hands ev to the contact's and the project's subscribers, in
+// every process when a bus is in use, without waiting.
 func (h *Hub) Publish(ev Event) {
 	h.mu.Lock()
 	bus := h.bus
@@ -100,10 +129,13 @@ func (h *Hub) Publish(ev Event) {
 func (h *Hub) fanOut(ev Event) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	for s := range h.subs[ev.ContactID] {
-		select {
-		case s.C <- ev:
-		default:
+	if ev.IsMessage() {
+		for s := range h.subs[ev.ContactID] {
+			select {
+			case s.C <- ev:
+			default:
+			}
 		}
 	}
+	h.fanOutProject(ev)
 }

@@ -118,9 +118,31 @@ func (r *Router) Receive(ctx context.Context, in contacts.Inbound) (*contacts.In
 		if !res.Edited {
 			r.worker.Notify()
 		}
+		if !res.Edited && res.Conversation != nil && res.Conversation.MessageCount == 1 {
+			r.hub.Publish(Event{Kind: EventConversationOpened, ProjectID: in.ProjectID, ContactID: res.Contact.ID, ConversationID: res.Conversation.ID})
+		}
 		r.hub.Publish(Event{ProjectID: in.ProjectID, ContactID: res.Contact.ID, Message: *res.Message})
 	}
 	return res, nil
+}
+
+// Assign hands a conversation to the bot or to staff (contacts.AssigneeBot,
+// contacts.AssigneeStaff) and tells live views.
+func (r *Router) Assign(ctx context.Context, projectID, conversationID int64, assignee string) error {
+	if err := r.cfg.Service.Assign(ctx, projectID, conversationID, assignee); err != nil {
+		return err
+	}
+	r.publishConversation(ctx, EventConversationAssigned, projectID, conversationID)
+	return nil
+}
+
+// publishConversation tells live views a conversation changed.
+func (r *Router) publishConversation(ctx context.Context, kind string, projectID, conversationID int64) {
+	ev := Event{Kind: kind, ProjectID: projectID, ConversationID: conversationID}
+	if conv, err := r.cfg.Service.Conversation(ctx, projectID, conversationID); err == nil {
+		ev.ContactID = conv.ContactID
+	}
+	r.hub.Publish(ev)
 }
 
 // followUp answers one stored inbound message: an opt-out or opt-in
@@ -169,7 +191,7 @@ func (r *Router) followUp(ctx context.Context, job *contacts.QueuedJob) error {
 		}
 	}
 	if handoff {
-		return svc.Assign(ctx, job.ProjectID, conv.ID, contacts.AssigneeStaff)
+		return r.Assign(ctx, job.ProjectID, conv.ID, contacts.AssigneeStaff)
 	}
 	return nil
 }

@@ -19,6 +19,7 @@ type Handler func(ctx context.Context, job *contacts.QueuedJob) error
 type Worker struct {
 	queue       contacts.Queue
 	handlers    map[string]Handler
+	kinds       contacts.JobKinds
 	now         func() time.Time
 	log         *slog.Logger
 	wake        chan struct{}
@@ -37,6 +38,15 @@ func NewWorker(q contacts.Queue, now func() time.Time, log *slog.Logger) *Worker
 	}
 	return &Worker{queue: q, handlers: map[string]Handler{}, now: now, log: log.With("component", "worker"),
 		wake: make(chan struct{}, 1), Lease: time.Minute, Poll: time.Second, MaxAttempts: 10}
+}
+
+// Only makes the worker claim just these kinds of job.
+func (w *Worker) Only(kinds ...string) *Worker { w.kinds = contacts.JobKinds{Only: kinds}; return w }
+
+// Except makes the worker leave these kinds of job to another worker.
+func (w *Worker) Except(kinds ...string) *Worker {
+	w.kinds = contacts.JobKinds{Except: kinds}
+	return w
 }
 
 // Handle registers the handler of a job kind.
@@ -70,7 +80,7 @@ func (w *Worker) Run(ctx context.Context) {
 
 // RunOne claims and runs one due job; it reports whether there was one.
 func (w *Worker) RunOne(ctx context.Context) (bool, error) {
-	job, err := w.queue.Claim(ctx, w.now(), w.Lease)
+	job, err := w.queue.Claim(ctx, w.now(), w.Lease, w.kinds)
 	if err != nil || job == nil {
 		return false, err
 	}

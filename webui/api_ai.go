@@ -20,14 +20,14 @@ func (s *Server) getBot(c *fiber.Ctx) error {
 // putBot replaces the project's bot settings; agents may not change them.
 func (s *Server) putBot(c *fiber.Ctx) error {
 	p := who(c)
-	if p.Actor.Role == contacts.RoleAgent {
+	if err := contacts.MayChangeSettings(p.Actor); err != nil {
 		return fmt.Errorf("agents cannot change the bot's settings: %w", contacts.ErrForbidden)
 	}
 	var in ai.BotSettings
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	saved, err := s.router.SetBotSettings(c.UserContext(), p.ProjectID, in)
+	saved, err := s.router.UpdateBotSettings(c.UserContext(), p.Actor, p.ProjectID, in)
 	if err != nil {
 		return err
 	}

@@ -17,7 +17,7 @@ type bulkBody struct {
 	Tags         []string               `json:"tags"`
 	Set          *contacts.ContactInput `json:"set"`
 	DoNotContact *bool                  `json:"do_not_contact"`
-	KeepHistory  bool                   `json:"keep_history"`
+	KeepHistory  *bool                  `json:"keep_history"`
 }
 
 func (s *Server) bulk(c *fiber.Ctx) error {

@@ -127,3 +127,31 @@ func TestBulkAsJob(t *testing.T) {
 	_, keyB := e.newProject("Other")
 	e.doAs(keyB, "GET", fmt.Sprintf("/api/v1/jobs/%d", jobID), nil).mustError(t, 404, "not_found")
 }
+
+// A bulk delete without keep_history takes the project's erasure default,
+// and the grace period holds the contacts restorable as for one delete.
+func TestBulkDeleteFollowsPrivacySettings(t *testing.T) {
+	e := newEnv(t)
+	a := idOf(e.createContact(map[string]any{"name": "Grace A"}))
+	b := idOf(e.createContact(map[string]any{"name": "Grace B"}))
+	e.do("PUT", "/api/v1/privacy", map[string]any{"erasure_grace_days": 30, "erasure_default": "anonymize"}).must(t, http.StatusOK)
+
+	r := e.do("POST", "/api/v1/contacts/bulk", map[string]any{"ids": []int64{a, b}, "action": "delete"}).must(t, http.StatusOK)
+	if r.body["affected"] != 2.0 {
+		t.Fatalf("delete: %s", r.raw)
+	}
+	es := e.do("GET", "/api/v1/erasures", nil).must(t, http.StatusOK).list("erasures")
+	if len(es) != 2 || es[0]["mode"] != "anonymize" || es[1]["mode"] != "anonymize" {
+		t.Fatalf("pending erasures: %v", es)
+	}
+	e.do("GET", fmt.Sprintf("/api/v1/contacts/%d", a), nil).mustError(t, 404, "not_found")
+	e.do("POST", fmt.Sprintf("/api/v1/contacts/%d/restore", a), nil).must(t, http.StatusOK)
+
+	// An explicit keep_history=false still waits out the grace period, in delete mode.
+	e.do("POST", "/api/v1/contacts/bulk", map[string]any{"ids": []int64{a}, "action": "delete", "keep_history": false}).must(t, http.StatusOK)
+	for _, er := range e.do("GET", "/api/v1/erasures", nil).must(t, http.StatusOK).list("erasures") {
+		if idOf(map[string]any{"id": er["contact_id"]}) == a && er["mode"] != "delete" {
+			t.Errorf("keep_history=false: %v", er)
+		}
+	}
+}

@@ -62,18 +62,28 @@ func (s *Server) createChannel(c *fiber.Ctx) error {
 		return err
 	}
 	p := who(c)
-	ch, err := s.svc.CreateChannel(c.UserContext(), p.ProjectID, s.kinds, in)
+	ch, err := s.addChannel(c, p.Actor, p.ProjectID, in)
 	if err != nil {
 		return err
 	}
+	return c.Status(fiber.StatusCreated).JSON(s.channelJSON(ch))
+}
+
+// addChannel creates a channel as actor and registers its webhook with the
+// provider; a channel the provider will not deliver to is not kept. The API
+// and the settings pages both create channels through it.
+func (s *Server) addChannel(c *fiber.Ctx, actor contacts.Actor, projectID int64, in contacts.ChannelInput) (*contacts.ChannelConfig, error) {
+	ch, err := s.svc.CreateChannelBy(c.UserContext(), actor, projectID, s.kinds, in)
+	if err != nil {
+		return nil, err
+	}
 	if err := s.activate(c, ch); err != nil {
-		// A channel the provider will not deliver to is not kept.
-		if derr := s.svc.DeleteChannel(c.UserContext(), p.ProjectID, ch.ID); derr != nil {
+		if derr := s.svc.DeleteChannelBy(c.UserContext(), actor, projectID, ch.ID, s.kinds); derr != nil {
 			s.log.Warn("remove a channel whose activation failed", "channel_id", ch.ID, "error", derr)
 		}
-		return err
+		return nil, err
 	}
-	return c.Status(fiber.StatusCreated).JSON(s.channelJSON(ch))
+	return ch, nil
 }
 
 func (s *Server) getChannel(c *fiber.Ctx) error {
@@ -97,7 +107,8 @@ func (s *Server) updateChannel(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	ch, err := s.svc.UpdateChannel(c.UserContext(), who(c).ProjectID, id, s.kinds, in)
+	p := who(c)
+	ch, err := s.svc.UpdateChannelBy(c.UserContext(), p.Actor, p.ProjectID, id, s.kinds, in)
 	if err != nil {
 		return err
 	}
@@ -109,7 +120,8 @@ func (s *Server) deleteChannel(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := s.svc.DeleteChannel(c.UserContext(), who(c).ProjectID, id); err != nil {
+	p := who(c)
+	if err := s.svc.DeleteChannelBy(c.UserContext(), p.Actor, p.ProjectID, id, s.kinds); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)

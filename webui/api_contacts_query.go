@@ -23,7 +23,7 @@ func ParseListQuery(args url.Values) (contacts.ListQuery, error) {
 // ignored. Every bad value is reported in one *contacts.ValidationError
 // keyed by parameter name.
 //
-// Lists (channel, tags, lead_status, country) are comma separated and may
+// Lists (channel, tags, lead_status, country, ids) are comma separated and may
 // also repeat. Dates are RFC 3339 or YYYY-MM-DD; a date alone as the upper
 // bound (created_to, last_seen_to) includes that whole day. A page beyond
 // contacts.MaxPage is returned as it is (at most math.MaxInt): it is always
@@ -62,6 +62,17 @@ func ParseListQueryAt(args url.Values, now time.Time) (contacts.ListQuery, error
 	}
 	for _, c := range listParam(args, "country") {
 		q.Countries = append(q.Countries, strings.ToUpper(c))
+	}
+	for _, raw := range listParam(args, "ids") {
+		n, err := strconv.ParseInt(raw, 10, 64)
+		if err != nil || n < 1 {
+			v.Add("ids", "must be contact ids (positive integers), comma separated")
+			break
+		}
+		q.IDs = append(q.IDs, n)
+	}
+	if len(q.IDs) > contacts.MaxListIDs {
+		v.Add("ids", "at most "+strconv.Itoa(contacts.MaxListIDs)+" ids")
 	}
 
 	switch args.Get("created") {

@@ -45,7 +45,7 @@ func (s *Server) handoff(c *fiber.Ctx) error {
 		return contacts.Invalid("to", "must be human or bot")
 	}
 	p := who(c)
-	if err := s.svc.Assign(c.UserContext(), p.ProjectID, id, assignee); err != nil {
+	if err := s.router.Assign(c.UserContext(), p.ProjectID, id, assignee); err != nil {
 		return err
 	}
 	return s.conversationAnswer(c, p.ProjectID, id)

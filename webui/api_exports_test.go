@@ -143,7 +143,7 @@ func (e *exportTestEnv) seedExportContacts() {
 	e.t.Helper()
 	e.createContact(map[string]any{"name": "Ana Silva", "email": "ana@example.com", "phone": "+5511987654321", "company": "Acme, Inc.",
 		"tags": []string{"vip", "eu"}, "custom": map[string]any{"plan": "pro"}, "telegram_id": "1001", "notes": "line one\nline \"two\"",
-		"memories": []string{"likes tea"}, "country": "BR"})
+		"memories": []string{"likes tea", "asked about invoices, twice"}, "country": "BR"})
 	e.createContact(map[string]any{"name": "=HYPERLINK(\"http://evil.test\") Bob", "email": "bob@example.com", "tags": []string{"vip"},
 		"custom": map[string]any{"seats": "-3"}, "facebook_id": "fb-2"})
 	e.createContact(map[string]any{"name": "Cy Anagram", "phone": "+14155550123", "country": "DE", "do_not_contact": true})
@@ -190,7 +190,7 @@ func TestExportCSVFollowsTheList(t *testing.T) {
 	cell := func(row int, col string) string { return recs[row][slices.Index(wantHead, col)] }
 	for _, c := range []struct{ row, col, want string }{
 		{"1", "first_name", "Ana"}, {"1", "company", "Acme, Inc."}, {"1", "phone", "'+5511987654321"}, {"1", "tags", "vip,eu"},
-		{"1", "notes", "line one\nline \"two\""}, {"1", "telegram_id", "1001"}, {"1", "custom.plan", "pro"}, {"1", "memories", "likes tea"},
+		{"1", "notes", "line one\nline \"two\""}, {"1", "telegram_id", "1001"}, {"1", "custom.plan", "pro"}, {"1", "memories", "likes tea\nasked about invoices, twice"},
 		{"1", "do_not_contact", "false"}, {"1", "channel", "api"},
 		{"2", "first_name", "'=HYPERLINK(\"http://evil.test\")"}, {"2", "custom.seats", "'-3"}, {"2", "facebook_id", "fb-2"},
 		{"2", "custom.plan", ""},

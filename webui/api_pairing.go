@@ -63,6 +63,9 @@ func (s *Server) pairingState(c *fiber.Ctx) error {
 // startPairing links a phone: it answers the first QR code (or, with a
 // phone number, a code to type in WhatsApp's "Link with phone number").
 func (s *Server) startPairing(c *fiber.Ctx) error {
+	if err := contacts.MayChangeSettings(who(c).Actor); err != nil {
+		return err
+	}
 	ch, err := s.whatsappChannel(c)
 	if err != nil {
 		return err

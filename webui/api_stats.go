@@ -4,12 +4,15 @@ import (
 	"github.com/gofiber/fiber/v2"
 )
 
+// stats answers the project's figures: the contact statistics and what
+// the dashboard adds (open conversations, contacts awaiting follow-up, new
+// contacts per day over the last 30 days).
 func (s *Server) stats(c *fiber.Ctx) error {
-	st, err := s.svc.Stats(c.UserContext(), who(c).ProjectID)
+	d, err := s.svc.Dashboard(c.UserContext(), who(c).ProjectID)
 	if err != nil {
 		return err
 	}
-	out := *st
+	out := *d
 	if out.ByChannel == nil {
 		out.ByChannel = map[string]int64{}
 	}

@@ -134,6 +134,9 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	if status >= 500 {
 		s.logServerError(c, status, err)
 	}
+	if status == fiber.StatusNotFound && wantsPage(c) {
+		return s.notFoundPage(c, body)
+	}
 	if status == fiber.StatusUnauthorized {
 		c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="switchboard"`)
 	}

@@ -10,8 +10,7 @@ import (
 
 // TestExportImportRoundTrip: what an export contains is what the import
 // reads back; exporting a project and importing the file into an empty one
-// reproduces its contacts (memories aside: the import leaves them to the AI
-// and staff).
+// reproduces its contacts, memories included.
 func TestExportImportRoundTrip(t *testing.T) {
 	e := newExportTestEnv(t, nil)
 	e.seedExportContacts()
@@ -29,7 +28,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 	}
 
 	fields := []string{"first_name", "last_name", "email", "phone", "company", "country", "do_not_contact", "notes",
-		"telegram_id", "facebook_id", "tags", "custom"}
+		"telegram_id", "facebook_id", "tags", "custom", "memories"}
 	snapshot := func(key string) []string {
 		t.Helper()
 		list := e.doAs(key, "GET", "/api/v1/contacts?per_page=100", nil).must(t, http.StatusOK).list("contacts")

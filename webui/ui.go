@@ -12,6 +12,7 @@ import (
 	"mime"
 	"path"
 	"strings"
+	"sync"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -49,7 +50,10 @@ func (v uiView) IsOwner() bool { return v.Session != nil && v.Session.Role == co
 
 // uiPages are the parsed templates: one set per page, each the layout and
 // every partial plus that page, so pages may define blocks of the same name.
-var uiPages = mustParsePages()
+// They are parsed on first use (New asks, so a broken template stops the
+// server at start): package variables initialise before init functions, and
+// area files register their template funcs in init.
+var uiPages = sync.OnceValue(mustParsePages)
 
 // uiFuncs are the template functions; area files add theirs with
 // registerUIFuncs in an init function.
@@ -91,7 +95,7 @@ func (s *Server) renderPartial(c *fiber.Ctx, page, name string, v uiView) error 
 }
 
 func (s *Server) execute(c *fiber.Ctx, page, name string, v uiView) error {
-	t, ok := uiPages[page]
+	t, ok := uiPages()[page]
 	if !ok {
 		return fmt.Errorf("no page template %q", page)
 	}
@@ -228,3 +232,16 @@ func (s *Server) uiErrors(c *fiber.Ctx) error {
 
 // isFragment reports a request from the UI's scripts for a piece of a page.
 func isFragment(c *fiber.Ctx) bool { return c.Get("X-Fragment") != "" }
+
+// wantsPage reports a browser asking for a page outside the API: it gets
+// the HTML error page where an API client gets JSON.
+func wantsPage(c *fiber.Ctx) bool {
+	return !strings.HasPrefix(c.Path(), "/api/") && strings.Contains(c.Get(fiber.HeaderAccept), "text/html")
+}
+
+// notFoundPage renders the HTML 404 for an unknown page.
+func (s *Server) notFoundPage(c *fiber.Ctx, body errorBody) error {
+	body.Error.Message = "There is no page at this address."
+	c.Status(fiber.StatusNotFound)
+	return s.render(c, "error", uiView{Title: "Not found", Data: body.Error})
+}

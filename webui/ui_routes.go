@@ -1,10 +1,6 @@
 package webui
 
-import (
-	"strings"
-
-	"github.com/gofiber/fiber/v2"
-)
+import "github.com/gofiber/fiber/v2"
 
 // uiRoutes registers admin UI pages: each behind the HTML error page and
 // the session check (which also checks CSRF on POST). Routes are registered
@@ -22,6 +18,7 @@ func (r uiRoutes) post(path string, h fiber.Handler) {
 
 // mountUI registers the admin UI. Each area of it lives in its own file.
 func (s *Server) mountUI() {
+	uiPages() // parse the templates now: a broken one stops the start
 	s.app.Get("/static/*", s.staticFile)
 	s.app.Get("/login", s.uiErrors, s.loginPage)
 	s.app.Post("/login", s.uiErrors, s.login)
@@ -38,13 +35,4 @@ func (s *Server) mountUI() {
 	s.uiInbox(ui)
 	s.uiData(ui)
 	s.uiSettings(ui)
-
-	// Last: an unknown page gets the HTML 404 page; unknown API paths and
-	// non-browser clients keep the JSON error.
-	s.app.Use(func(c *fiber.Ctx) error {
-		if strings.HasPrefix(c.Path(), "/api/") || !strings.Contains(c.Get(fiber.HeaderAccept), "text/html") {
-			return fiber.ErrNotFound
-		}
-		return s.uiErrors(c)
-	})
 }

@@ -207,3 +207,15 @@ func TestInitialsAndThousands(t *testing.T) {
 		}
 	}
 }
+
+func TestUIUnknownPageIsHTML(t *testing.T) {
+	e := newEnv(t)
+	req, _ := http.NewRequest("GET", e.base+"/no/such/page", nil)
+	req.Header.Set("Accept", "text/html,application/xhtml+xml")
+	p := e.owner().do(req)
+	if p.status != http.StatusNotFound || !strings.Contains(p.body, "There is no page at this address.") {
+		t.Fatalf("unknown page: %d %s", p.status, p.body)
+	}
+	// API clients keep the JSON error.
+	e.do("GET", "/api/v1/no-such-thing", nil).mustError(t, http.StatusNotFound, "not_found")
+}

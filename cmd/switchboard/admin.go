@@ -102,7 +102,7 @@ func (c *cli) apikey(ctx context.Context, args []string) error {
 			if err != nil {
 				return err
 			}
-			k, secret, err := svc.CreateAPIKey(ctx, p.ID, *name)
+			k, secret, err := svc.CreateAPIKeyBy(ctx, contacts.CLIActor, p.ID, *name)
 			if err != nil {
 				return err
 			}
@@ -147,7 +147,17 @@ func (c *cli) apikey(ctx context.Context, args []string) error {
 			if err != nil {
 				return fmt.Errorf("key id %q is not a number", rest[0])
 			}
-			if err := svc.RevokeAPIKey(ctx, id); err != nil {
+			keys, err := svc.ListAPIKeys(ctx, 0)
+			if err != nil {
+				return err
+			}
+			var projectID int64
+			for _, k := range keys {
+				if k.ID == id {
+					projectID = k.ProjectID
+				}
+			}
+			if err := svc.RevokeAPIKeyBy(ctx, contacts.CLIActor, projectID, id); err != nil {
 				return err
 			}
 			fmt.Fprintf(c.stderr, "revoked API key %d\n", id)
@@ -188,6 +198,8 @@ func (c *cli) user(ctx context.Context, args []string) error {
 			if err != nil {
 				return err
 			}
+			svc.AuditSettings(ctx, contacts.CLIActor, p.ID, contacts.AuditUserAdd, nil,
+				map[string]any{"user_id": u.ID, "email": u.Email, "role": *role})
 			fmt.Fprintf(c.stderr, "%s is %s of project %q\n", u.Email, *role, p.Name)
 			if generated != "" {
 				fmt.Fprintf(c.stderr, "generated password (shown once):\n")

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/switchboard-oss/switchboard/contacts"
 	"github.com/switchboard-oss/switchboard/contacts/sqlstore"
 )
 
@@ -233,6 +234,24 @@ func TestAdminCommands(t *testing.T) {
 	t.Setenv("SWITCHBOARD_DATABASE_URL", db)
 	if out, _, err := runCmd(t, "", "project", "create", "FromEnv"); err != nil || out == "" {
 		t.Errorf("--db from the environment: %v", err)
+	}
+
+	// What the command changed is in the audit log, by "cli".
+	store, err := sqlstore.Open(context.Background(), db, sqlstore.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	entries, err := contacts.NewService(contacts.Config{Store: store}).Audit(context.Background(), contacts.AuditQuery{ProjectID: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range entries {
+		got = append(got, e.ActorName+" "+e.Action)
+	}
+	if strings.Join(got, ", ") != "cli user.add, cli api_key.revoke, cli api_key.create" {
+		t.Errorf("audit: %v", got)
 	}
 }
 

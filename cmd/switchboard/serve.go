@@ -113,7 +113,11 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	}
 	log.Info("AI", "model", llm.describe())
 	router = gateway.New(gateway.Config{Service: svc, Queue: db, Responder: responder, Extractor: extractor, Senders: senders, Idle: *idle, Logger: log})
-	hooks := webhooks.New(webhooks.Config{Service: svc, Worker: router.Worker(), RenderContact: webui.ContactJSON,
+	// Deliveries run on workers of their own: a receiver that takes its
+	// time must not hold up the bot's replies, which the router's run.
+	router.Worker().Except(contacts.JobWebhookDelivery)
+	hooksWorker := gateway.NewWorker(db, svc.Now, log).Only(contacts.JobWebhookDelivery)
+	hooks := webhooks.New(webhooks.Config{Service: svc, Worker: hooksWorker, RenderContact: webui.ContactJSON,
 		RenderConversation: webui.ConversationJSON, BlockPrivate: *hooksPrivate, Logger: log})
 	if *natsURL != "" {
 		bus, err := natsbus.Connect(*natsURL, log)
@@ -149,6 +153,10 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 		go func() { defer wg.Done(); wa.Run(bgCtx) }()
 		wg.Add(1)
 		go func() { defer wg.Done(); hooks.Run(bgCtx) }()
+		for range webhookWorkers {
+			wg.Add(1)
+			go func() { defer wg.Done(); hooksWorker.Run(bgCtx) }()
+		}
 		poller := &telegram.Poller{Channels: svc.ChannelsOfType, Log: log, Receive: receive}
 		wg.Add(1)
 		go func() { defer wg.Done(); poller.Run(bgCtx) }()
@@ -207,6 +215,10 @@ func (c *cli) bootstrap(ctx context.Context, svc *contacts.Service, addr string)
 `, b.Project.Name, b.User.Email, b.Password, b.APIKey, b.APIKey, host)
 	return nil
 }
+
+// webhookWorkers deliver webhooks in parallel: deliveries to one endpoint
+// are paced apart, so a few workers keep several endpoints going.
+const webhookWorkers = 2
 
 // runScheduler runs periodic upkeep until ctx ends: lead statuses that change
 // with time alone are re-derived, anonymous visitors past their TTL erased,

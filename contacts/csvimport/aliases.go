@@ -36,6 +36,7 @@ var aliasList = map[string][]string{
 	"instagram_id":   {"instagram id", "instagram", "instagram user id", "ig id"},
 	"facebook_id":    {"facebook id", "facebook", "messenger id", "messenger", "psid", "facebook psid"},
 	"whatsapp_id":    {"whatsapp id", "whatsapp", "whatsapp number", "wa id"},
+	"memories":       {"memories", "memory"},
 }
 
 // readOnly are columns of Switchboard's export that describe a stored
@@ -43,7 +44,7 @@ var aliasList = map[string][]string{
 var readOnly = map[string]bool{
 	"id": true, "project id": true, "created at": true, "updated at": true, "lead status": true, "lead score": true,
 	"last seen at": true, "last inbound at": true, "last outbound at": true, "conversation count": true,
-	"memories": true, "learned context": true, "sources": true, "conflicts": true, "identities": true, "version": true,
+	"learned context": true, "sources": true, "conflicts": true, "identities": true, "version": true,
 }
 
 type alias struct {

@@ -10,11 +10,12 @@ import (
 
 // Fields are the contact fields a column can fill, named as in the contact
 // JSON. name is split into first and last name; tags holds tags separated
-// by commas (or semicolons, or Google's " ::: "). A column can also fill
+// by commas (or semicolons, or Google's " ::: "); memories one per line, as
+// the export writes them. A column can also fill
 // custom.<key>, a custom attribute.
 var Fields = []string{
 	"first_name", "last_name", "name", "email", "phone", "company", "external_id", "channel",
-	"tags", "notes", "context", "country", "region", "city", "do_not_contact",
+	"tags", "notes", "context", "memories", "country", "region", "city", "do_not_contact",
 	"telegram_id", "instagram_id", "facebook_id", "whatsapp_id",
 }
 

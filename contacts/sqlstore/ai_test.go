@@ -222,10 +222,10 @@ func TestKeyedJobsRunOncePerBurst(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		if j, err := db.Claim(ctx, f.now.Add(3*time.Second), time.Minute); err != nil || j != nil {
+		if j, err := db.Claim(ctx, f.now.Add(3*time.Second), time.Minute, contacts.JobKinds{}); err != nil || j != nil {
 			t.Fatalf("the burst's job moved to its last run time; claimed early: %+v %v", j, err)
 		}
-		j, err := db.Claim(ctx, f.now.Add(4*time.Second), time.Minute)
+		j, err := db.Claim(ctx, f.now.Add(4*time.Second), time.Minute, contacts.JobKinds{})
 		if err != nil || j == nil || string(j.Payload) != `{"n":4}` {
 			t.Fatalf("claim: %+v %v", j, err)
 		}
@@ -236,7 +236,7 @@ func TestKeyedJobsRunOncePerBurst(t *testing.T) {
 		if err := db.Complete(ctx, j.ID, f.now); err != nil {
 			t.Fatal(err)
 		}
-		next, err := db.Claim(ctx, f.now.Add(10*time.Second), time.Minute)
+		next, err := db.Claim(ctx, f.now.Add(10*time.Second), time.Minute, contacts.JobKinds{})
 		if err != nil || next == nil || next.ID == j.ID {
 			t.Fatalf("second run: %+v %v", next, err)
 		}

@@ -121,6 +121,12 @@ func (db *DB) listWhere(q contacts.ListQuery) listSource {
 	}
 	in("c.lead_status", statuses)
 	in("c.country", q.Countries)
+	if len(q.IDs) > 0 {
+		conds = append(conds, "c.id IN (?"+strings.Repeat(", ?", len(q.IDs)-1)+")")
+		for _, id := range q.IDs {
+			args = append(args, id)
+		}
+	}
 	src.plainWhere, src.plainArgs = strings.Join(conds, " AND "), args
 	src.where = src.plainWhere + " AND " + notErasingIn
 	src.args = append(append([]any{}, args...), q.ProjectID, q.ProjectID)
@@ -133,7 +139,7 @@ func (db *DB) listWhere(q contacts.ListQuery) listSource {
 // onlySearch reports whether q filters on nothing but its search text and
 // sorts by creation time: the shape of a search box query.
 func onlySearch(q contacts.ListQuery) bool {
-	return q.Sort == "created_at" && !q.Cursor && len(q.Channels)+len(q.Tags)+len(q.LeadStatuses)+len(q.Countries) == 0 &&
+	return q.Sort == "created_at" && !q.Cursor && len(q.Channels)+len(q.Tags)+len(q.LeadStatuses)+len(q.Countries)+len(q.IDs) == 0 &&
 		q.CreatedFrom.IsZero() && q.CreatedTo.IsZero() && q.LastSeenFrom.IsZero() && q.LastSeenTo.IsZero() &&
 		q.HasEmail == nil && q.HasPhone == nil && q.DoNotContact == nil && q.ConvMin == nil && q.ConvMax == nil
 }
@@ -205,7 +211,7 @@ func (db *DB) ListContacts(ctx context.Context, q contacts.ListQuery) (*contacts
 		return db.searchPage(ctx, q, src, offset)
 	}
 
-	walk, total, err := db.anchoredTotal(ctx, q, src)
+	walk, total, err := db.anchoredTotal(ctx, q, src, offset)
 	if err != nil {
 		return nil, err
 	}

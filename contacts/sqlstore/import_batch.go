@@ -148,6 +148,11 @@ func (db *DB) CommitImportBatch(ctx context.Context, b *contacts.ImportBatch) (b
 		if culprit, err = db.insertImported(ctx, tx, plan.Creates); err != nil {
 			return err
 		}
+		if e, ok := contacts.ImportCreatedAudit(b, plan.Creates); ok {
+			if err := db.appendAudit(ctx, tx, e); err != nil {
+				return err
+			}
+		}
 		for _, u := range plan.Updates {
 			c, err := db.getContact(ctx, tx, b.ProjectID, u.ContactID, db.dialect.forUpdate())
 			if errors.Is(err, contacts.ErrNotFound) {

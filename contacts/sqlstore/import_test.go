@@ -455,3 +455,23 @@ func TestImportRejectsBadFilesAndOptions(t *testing.T) {
 		t.Fatalf("rejected imports wrote %d contacts", n)
 	}
 }
+
+// Memories come in one per line, as the export writes them, and an update
+// adds to the contact's memories rather than replacing them.
+func TestImportMemories(t *testing.T) {
+	eachStore(t, func(t *testing.T, db *DB) {
+		f := newFixture(t, db)
+		f.importText(t, "name,email,memories\nAnn Lee,ann@example.com,\"likes tea\r\nprefers email\"\n", contacts.ImportOptions{})
+		imp := f.importText(t, "email,memories\nann@example.com,\"prefers email\nbirthday in May\"\n", contacts.ImportOptions{OnDuplicate: contacts.OnDuplicateUpdate})
+		if imp.Counts.Updated != 1 {
+			t.Fatalf("counts %+v", imp.Counts)
+		}
+		list, err := f.svc.ListContacts(context.Background(), contacts.ListQuery{ProjectID: f.project, Q: "ann@example.com"})
+		if err != nil || len(list.Contacts) != 1 {
+			t.Fatalf("%v %+v", err, list)
+		}
+		if got := strings.Join(list.Contacts[0].Memories, "|"); got != "likes tea|prefers email|birthday in May" {
+			t.Errorf("memories %q", got)
+		}
+	})
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -64,13 +65,23 @@ func (db *DB) EnqueueKeyed(ctx context.Context, j *contacts.QueuedJob, key strin
 // in several processes claim different jobs at once; on SQLite the writer's
 // immediate transaction serialises claims. A claimed job gives up its
 // dedupe key, so a trigger while it runs queues the next run.
-func (db *DB) Claim(ctx context.Context, now time.Time, lease time.Duration) (*contacts.QueuedJob, error) {
+func (db *DB) Claim(ctx context.Context, now time.Time, lease time.Duration, kinds contacts.JobKinds) (*contacts.QueuedJob, error) {
 	var row queueRow
+	args := []any{msNotNull(now.Add(lease)), msNotNull(now), msNotNull(now)}
+	filter := ""
+	if list, not := kinds.Only, ""; len(list) > 0 || len(kinds.Except) > 0 {
+		if len(list) == 0 {
+			list, not = kinds.Except, "NOT "
+		}
+		filter = " AND kind " + not + "IN (" + strings.TrimSuffix(strings.Repeat("?, ", len(list)), ", ") + ")"
+		for _, k := range list {
+			args = append(args, k)
+		}
+	}
 	err := db.inTx(ctx, func(tx *sqlx.Tx) error {
 		return tx.GetContext(ctx, &row, db.q(`UPDATE queue SET locked_until = ?, attempts = attempts + 1, dedupe_key = NULL WHERE id = (
-			SELECT id FROM queue WHERE done_at IS NULL AND run_at <= ? AND locked_until <= ?
-			ORDER BY run_at, id LIMIT 1`+db.dialect.skipLocked()+`) RETURNING `+queueColumns),
-			msNotNull(now.Add(lease)), msNotNull(now), msNotNull(now))
+			SELECT id FROM queue WHERE done_at IS NULL AND run_at <= ? AND locked_until <= ?`+filter+`
+			ORDER BY run_at, id LIMIT 1`+db.dialect.skipLocked()+`) RETURNING `+queueColumns), args...)
 	})
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil

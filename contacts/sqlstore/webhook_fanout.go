@@ -86,9 +86,11 @@ func (db *DB) FanOutWebhooks(ctx context.Context, limit int, now time.Time, spac
 		if err != nil {
 			return err
 		}
-		if out.Jobs, err = db.queueDeliveries(ctx, tx, rows, endpoints, now, spacing, events); err != nil {
+		var consumed int
+		if out.Jobs, consumed, err = db.queueDeliveries(ctx, tx, rows, endpoints, now, spacing, events); err != nil {
 			return err
 		}
+		rows = rows[:consumed]
 		for _, subs := range endpoints {
 			for _, s := range subs {
 				if s.NextAt != s.was {
@@ -174,11 +176,21 @@ func (db *DB) subscribers(ctx context.Context, tx *sqlx.Tx, rows []fanOutRow) (m
 	return out, nil
 }
 
-// queueDeliveries queues one job per event and subscribed endpoint.
+// maxJobsPerPass bounds the deliveries one pass queues: an import batch's
+// entry raises an event per contact it created, and a page of those must
+// not become one transaction of millions of jobs holding the writer.
+var maxJobsPerPass = 20_000
+
+// queueDeliveries queues one job per event and subscribed endpoint, for
+// the rows in order until maxJobsPerPass is reached; it returns the jobs
+// queued and how many rows it consumed (at least one).
 func (db *DB) queueDeliveries(ctx context.Context, tx *sqlx.Tx, rows []fanOutRow, endpoints map[int64][]*subscriber,
-	now time.Time, spacing time.Duration, events func(contacts.AuditEntry) []contacts.WebhookEvent) (int, error) {
+	now time.Time, spacing time.Duration, events func(contacts.AuditEntry) []contacts.WebhookEvent) (int, int, error) {
 	ins := jobInserter{db: db, tx: tx, at: msNotNull(now)}
-	for _, r := range rows {
+	for i, r := range rows {
+		if i > 0 && ins.n >= maxJobsPerPass {
+			return ins.n, i, ins.flush(ctx)
+		}
 		subs := endpoints[r.ProjectID]
 		if len(subs) == 0 {
 			continue
@@ -198,19 +210,19 @@ func (db *DB) queueDeliveries(ctx context.Context, tx *sqlx.Tx, rows []fanOutRow
 				}
 				payload, err := json.Marshal(contacts.WebhookJob{EndpointID: s.ID, Event: ev})
 				if err != nil {
-					return 0, err
+					return 0, 0, err
 				}
 				runAt := max(ins.at, s.NextAt)
 				if spacing > 0 {
 					s.NextAt = runAt + spacing.Milliseconds()
 				}
 				if err := ins.add(ctx, r.ProjectID, payload, runAt); err != nil {
-					return 0, err
+					return 0, 0, err
 				}
 			}
 		}
 	}
-	return ins.n, ins.flush(ctx)
+	return ins.n, len(rows), ins.flush(ctx)
 }
 
 // jobsPerInsert is how many delivery jobs one INSERT writes: a statement

@@ -437,3 +437,48 @@ func TestWebhookDeliveryLog(t *testing.T) {
 		}
 	})
 }
+
+// An import raises contact.created for every contact it creates, from one
+// audit entry per batch, and a pass stops queueing once it has queued
+// maxJobsPerPass, moving the cursor only past the entries it finished.
+func TestImportRaisesContactCreated(t *testing.T) {
+	eachStore(t, func(t *testing.T, db *DB) {
+		f := newFixture(t, db)
+		f.webhook(t, "https://crm.example.com/hook", true, contacts.EventContactCreated)
+		f.fanOutAll(t)
+		imp := f.importText(t, "name,email\nAnn One,ann@example.com\nBob Two,bob@example.com\nCy Three,cy@example.com\n", contacts.ImportOptions{})
+		if imp.Counts.Created != 3 {
+			t.Fatalf("created %d", imp.Counts.Created)
+		}
+		// A second entry after the import's: the first pass stops before it.
+		f.create(t, contacts.ContactInput{FirstName: str("Dee")})
+		defer func(n int) { maxJobsPerPass = n }(maxJobsPerPass)
+		maxJobsPerPass = 2
+		first, err := f.svc.FanOutWebhooks(context.Background(), 100, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if first.Jobs != 3 {
+			t.Errorf("first pass queued %d jobs, want the import entry's 3 (it is not split)", first.Jobs)
+		}
+		f.fanOutAll(t)
+		jobs := queuedDeliveries(t, db)
+		var ids []int64
+		seen := map[string]bool{}
+		for _, j := range jobs {
+			if j.Event.Type != contacts.EventContactCreated || seen[j.Event.ID] {
+				t.Errorf("delivery %+v", j)
+			}
+			seen[j.Event.ID] = true
+			ids = append(ids, j.Event.ContactID)
+		}
+		if len(ids) != 4 {
+			t.Fatalf("deliveries for %v, want 3 imported + 1 created", ids)
+		}
+		for _, id := range ids {
+			if _, err := f.svc.GetContact(context.Background(), f.project, id); err != nil {
+				t.Errorf("delivery names contact %d: %v", id, err)
+			}
+		}
+	})
+}

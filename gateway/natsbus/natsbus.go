@@ -14,14 +14,21 @@ import (
 	"github.com/switchboard-oss/switchboard/gateway"
 )
 
-// Subject carries every event; a process keeps only its subscribers' ones.
-const Subject = "switchboard.events"
+// Subject carries message events; a process keeps only its subscribers'
+// ones. ConversationSubject carries the conversation events (opened,
+// closed, handed over) on a subject of their own, so a process of an
+// earlier version, which reads every event on Subject as a message, never
+// sees them during a rolling upgrade.
+const (
+	Subject             = "switchboard.events"
+	ConversationSubject = "switchboard.conversations"
+)
 
 // Bus is a gateway.Bus over a NATS connection.
 type Bus struct {
-	nc  *nats.Conn
-	sub *nats.Subscription
-	log *slog.Logger
+	nc   *nats.Conn
+	subs []*nats.Subscription
+	log  *slog.Logger
 }
 
 var _ gateway.Bus = (*Bus)(nil)
@@ -46,30 +53,37 @@ func (b *Bus) Publish(ev gateway.Event) error {
 	if err != nil {
 		return err
 	}
-	return b.nc.Publish(Subject, raw)
+	subject := Subject
+	if !ev.IsMessage() {
+		subject = ConversationSubject
+	}
+	return b.nc.Publish(subject, raw)
 }
 
 // Listen delivers every process's events to fn.
 func (b *Bus) Listen(fn func(gateway.Event)) error {
-	sub, err := b.nc.Subscribe(Subject, func(m *nats.Msg) {
+	handle := func(m *nats.Msg) {
 		var ev gateway.Event
 		if err := json.Unmarshal(m.Data, &ev); err != nil {
 			b.log.Warn("drop a malformed event", "error", err)
 			return
 		}
 		fn(ev)
-	})
-	if err != nil {
-		return fmt.Errorf("subscribe to %s: %w", Subject, err)
 	}
-	b.sub = sub
+	for _, subject := range []string{Subject, ConversationSubject} {
+		sub, err := b.nc.Subscribe(subject, handle)
+		if err != nil {
+			return fmt.Errorf("subscribe to %s: %w", subject, err)
+		}
+		b.subs = append(b.subs, sub)
+	}
 	return b.nc.Flush()
 }
 
 // Close drains the subscription and closes the connection.
 func (b *Bus) Close() {
-	if b.sub != nil {
-		b.sub.Unsubscribe()
+	for _, sub := range b.subs {
+		sub.Unsubscribe()
 	}
 	b.nc.Close()
 }

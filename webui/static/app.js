@@ -63,6 +63,15 @@
 
   window.SB = { api, fragment, debounce, toast, errorText, csrf };
 
+  // Scripts run: the phone-width menu folds behind its button.
+  document.documentElement.classList.add("js");
+  const toggle = document.querySelector(".menu-toggle");
+  toggle?.addEventListener("click", () => {
+    const nav = document.getElementById(toggle.getAttribute("aria-controls"));
+    const open = nav.classList.toggle("open");
+    toggle.setAttribute("aria-expanded", String(open));
+  });
+
   document.addEventListener("change", (ev) => {
     if (ev.target.matches("select[data-autosubmit]")) ev.target.form.requestSubmit();
   });

@@ -1,0 +1,90 @@
+// How fast the contact list shows its first results in the browser, over a
+// large database (docs/benchmarks.md, "Admin UI contact list"). Not a test:
+// it prints figures and asserts nothing.
+//
+//   bin/sbbench seed --db bench.db --n 1000000
+//   SWITCHBOARD_BENCH_DB=bench.db node e2e/bench-contact-list.mjs
+//
+// It adds an admin (bench-ui@example.com) to the database's Bench project,
+// runs bin/switchboard serve on it, signs in with the system Chromium and
+// times: opening /contacts on a view nobody opened yet (the exact total
+// counted, nothing cached) until the table is parsed and painted, the same
+// view again, and search-as-you-type requests (from the request leaving to
+// the table swapped in).
+import { spawn, spawnSync } from "node:child_process";
+import { join, dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { launchBrowser, login } from "./harness.mjs";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const bin = join(root, "bin", "switchboard");
+const db = process.env.SWITCHBOARD_BENCH_DB && resolve(process.env.SWITCHBOARD_BENCH_DB);
+if (!db) {
+  console.error("set SWITCHBOARD_BENCH_DB to a database seeded by `sbbench seed`");
+  process.exit(2);
+}
+const email = "bench-ui@example.com";
+const password = "bench ui password";
+for (const args of [["user", "add", email, "--project", "Bench", "--role", "admin", "--db", db], ["user", "passwd", email, "--db", db]]) {
+  const r = spawnSync(bin, args, { input: password + "\n", encoding: "utf8" });
+  if (r.status !== 0 && !/exists|already/.test(r.stderr)) throw new Error(args.join(" ") + ": " + r.stderr);
+}
+const port = 18000 + Math.floor(Math.random() * 1000);
+const base = `http://127.0.0.1:${port}`;
+const proc = spawn(bin, ["serve", "--db", db, "--addr", `127.0.0.1:${port}`], { stdio: "ignore" });
+for (let i = 0; i < 600; i++) {
+  try { if ((await fetch(base + "/healthz")).ok) break; } catch { /* starting */ }
+  await new Promise((r) => setTimeout(r, 100));
+}
+
+const browser = await launchBrowser();
+const stats = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const q = (p) => s[Math.min(s.length - 1, Math.floor(p * s.length))];
+  return `n=${s.length} p50=${q(0.5).toFixed(0)}ms p90=${q(0.9).toFixed(0)}ms max=${s[s.length - 1].toFixed(0)}ms`;
+};
+try {
+  const page = await browser.newPage();
+  await login(page, { base, email, password });
+  const far = Date.UTC(2100, 0, 1);
+  const cold = [], warm = [], ttfb = [];
+  for (let i = 0; i < 10; i++) {
+    // A view never opened before: an upper creation bound a millisecond apart.
+    const url = `${base}/contacts?created_to=${new Date(far + Date.now() % 1e7 + i).toISOString()}`;
+    for (const [into, u] of [[cold, url], [warm, url]]) {
+      await page.goto(u);
+      await page.locator(".contacts-table tbody tr").first().waitFor();
+      // The table is in the HTML: parsed (and the scripts run) by
+      // DOMContentLoaded, painted by the first contentful paint.
+      const t = await page.evaluate(() => {
+        const n = performance.getEntriesByType("navigation")[0];
+        const paint = performance.getEntriesByName("first-contentful-paint")[0];
+        return { shown: Math.max(n.domContentLoadedEventEnd, paint ? paint.startTime : 0), first: n.responseStart - n.startTime };
+      });
+      into.push(t.shown);
+      if (into === cold) ttfb.push(t.first);
+    }
+  }
+  console.log(`open /contacts, new view, to table painted: ${stats(cold)}   server's first byte: ${stats(ttfb)}`);
+  console.log(`open /contacts, same view again:          ${stats(warm)}`);
+
+  await page.goto(base + "/contacts");
+  const box = page.getByLabel("Search contacts");
+  const search = [];
+  for (const term of ["smit", "garcia", "ana", "4155", "olga", "maria.m", "tanaka", "hans", "wei", "proton"]) {
+    await box.fill("");
+    await page.waitForFunction(() => !location.search.includes("q="));
+    const t0 = await page.evaluate(() => performance.now());
+    await box.fill(term);
+    await page.waitForFunction((q) => new URLSearchParams(location.search).get("q") === q, term);
+    const t = await page.evaluate((since) => {
+      const r = performance.getEntriesByType("resource").filter((e) => e.name.includes("/contacts?") && e.startTime >= since).pop();
+      return r ? performance.now() - r.startTime : NaN;
+    }, t0);
+    search.push(t);
+  }
+  console.log(`search as you type, request sent to table swapped: ${stats(search)}   (after the 250 ms debounce)`);
+} finally {
+  await browser.close();
+  proc.kill("SIGTERM");
+}
