@@ -12,10 +12,10 @@ import (
 	"github.com/switchboard-oss/switchboard/contacts"
 )
 
-// profileHelpers are the profile templates' formatting helpers. They are
-// methods, embedded in each page's data, rather than template functions:
-// the pages are parsed while the package's variables are initialised, which
-// is before any init function could register more functions.
+// profileHelpers are the profile templates' formatting helpers, as
+// methods embedded in each of its pages' data: they travel with the data,
+// so a card rendered as a fragment has them too, and their names need no
+// area prefix.
 type profileHelpers struct{}
 
 func (profileHelpers) Label(field string) string                      { return profileLabel(field) }
