@@ -42,10 +42,11 @@ func (s *Server) mountImports(api fiber.Router) {
 	api.Post("/imports/:id/resume", s.resumeImport)
 }
 
-// allowLargeUploads raises the body limit for import uploads only, and
-// only for requests that carry credentials: a multipart body is spooled
-// to temporary files before any handler runs, so the limit is decided
-// from the request line and headers.
+// allowLargeUploads raises the body limit for import uploads only (the
+// API's and the UI wizard's), and only for requests that carry credentials
+// (a bearer key, a session cookie): a multipart body is spooled to
+// temporary files before any handler runs, so the limit is decided from
+// the request line and headers; the handler then refuses anyone else.
 func (s *Server) allowLargeUploads() {
 	srv := s.app.Server()
 	prev := srv.HeaderReceived
@@ -58,8 +59,12 @@ func (s *Server) allowLargeUploads() {
 		if i := strings.IndexByte(path, '?'); i >= 0 {
 			path = path[:i]
 		}
-		if string(h.Method()) == fiber.MethodPost && (path == "/api/v1/imports" || path == "/api/v1/imports/preview") &&
-			len(h.Peek(fiber.HeaderAuthorization)) > 0 {
+		if string(h.Method()) != fiber.MethodPost {
+			return conf
+		}
+		api := (path == "/api/v1/imports" || path == "/api/v1/imports/preview") && len(h.Peek(fiber.HeaderAuthorization)) > 0
+		wizard := path == "/imports/new" && len(h.Cookie(sessionCookie)) > 0
+		if api || wizard {
 			conf.MaxRequestBodySize = importBodyLimit
 		}
 		return conf

@@ -17,7 +17,6 @@ import (
 // → start, which leads to the import's page (/imports/{id}): its progress
 // while it runs, its summary once done.
 func (s *Server) uiData(ui uiRoutes) {
-	s.allowLargeUIUploads()
 	ui.get("/imports", managersOnly(s.importsPage))
 	ui.get("/imports/new", managersOnly(s.importUploadPage))
 	ui.post("/imports/new", managersOnly(s.importUpload))

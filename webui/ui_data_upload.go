@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/valyala/fasthttp"
 
 	"github.com/switchboard-oss/switchboard/contacts"
 )
@@ -87,27 +86,4 @@ func (s *Server) importUpload(c *fiber.Ctx) error {
 
 func isCountryCode(s string) bool {
 	return len(s) == 2 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'A' && s[1] <= 'Z'
-}
-
-// allowLargeUIUploads raises the body limit of the wizard's upload to the
-// API's import limit, for requests that carry a session cookie (the limit
-// is decided from the headers, before the session can be checked; the
-// handler then refuses anyone else). Other UI requests keep BodyLimit.
-func (s *Server) allowLargeUIUploads() {
-	srv := s.app.Server()
-	prev := srv.HeaderReceived
-	srv.HeaderReceived = func(h *fasthttp.RequestHeader) fasthttp.RequestConfig {
-		var conf fasthttp.RequestConfig
-		if prev != nil {
-			conf = prev(h)
-		}
-		path := string(h.RequestURI())
-		if i := strings.IndexByte(path, '?'); i >= 0 {
-			path = path[:i]
-		}
-		if string(h.Method()) == fiber.MethodPost && path == "/imports/new" && len(h.Cookie(sessionCookie)) > 0 {
-			conf.MaxRequestBodySize = importBodyLimit
-		}
-		return conf
-	}
 }
