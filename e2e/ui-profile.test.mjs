@@ -76,6 +76,15 @@ test("edit a field inline, add a tag and a note, read a transcript", async () =>
   assert.equal(saved.body.email, "grace.hopper@example.com");
   assert.equal(saved.body.sources.email.source, "staff");
 
+  // Custom fields edit in place too, one "key = value" per line.
+  const custom = page.locator('[data-card="custom"]');
+  await custom.getByRole("button", { name: "Edit Custom fields" }).first().click();
+  await page.locator("#pf-custom").fill("plan = gold\nseats = 12");
+  await custom.getByRole("button", { name: "Save" }).click();
+  await custom.locator(".pf-value", { hasText: "seats = 12" }).waitFor();
+  const withCustom = await server.api("GET", `/contacts/${contact.id}`);
+  assert.deepEqual(withCustom.body.custom, { plan: "gold", seats: "12" });
+
   // A tag and a note, in place.
   await page.getByLabel("Add a tag").fill("vip");
   await page.getByRole("button", { name: "Add", exact: true }).click();

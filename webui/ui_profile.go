@@ -80,7 +80,7 @@ const (
 // profileCards are the cards a fragment may ask for, with the parts each
 // needs.
 var profileCards = map[string]int{
-	"basic": 0, "identities": 0, "context": 0, "location": 0, "tags": 0,
+	"basic": 0, "identities": 0, "context": 0, "location": 0, "custom": 0, "tags": 0,
 	"notes": partNotes, "insights": partSuggestions, "conversations": partConversations, "history": partHistory,
 }
 

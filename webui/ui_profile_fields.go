@@ -75,6 +75,7 @@ var profileCardFields = map[string][]string{
 	"identities": {"telegram_id", "instagram_id", "facebook_id", "whatsapp_id"},
 	"context":    {"context"},
 	"location":   {"country", "region", "city"},
+	"custom":     {"custom"},
 }
 
 // contactFormFields are the fields of the create and edit forms.

@@ -143,7 +143,7 @@ func TestUIProfileRendersEveryCard(t *testing.T) {
 	p.mustContain(t,
 		"<h1>Grace Hopper</h1>", `<span class="badge">telegram</span>`, "Lead: ", "Score: ",
 		`data-card="basic"`, "grace@example.com", "&#43;14155552671", "Initech", `<span class="sr-only">Source: </span>api`,
-		`<dt>plan</dt><dd>gold</dd>`, "Met at a conference",
+		`data-card="custom"`, `<span class="pf-value">plan = gold</span>`, "Met at a conference",
 		`data-card="identities"`, "4242",
 		`data-card="tags"`, `aria-label="Remove tag vip"`,
 		`data-card="notes"`, "Call back on Monday", "default",
@@ -212,6 +212,20 @@ func TestUIProfileInlineEdit(t *testing.T) {
 		t.Errorf("telegram identity: %+v", ct.Identities)
 	}
 	c.postFragment(path, url.Values{"_card": {"nope"}, "email": {"x@example.com"}}).mustStatus(t, http.StatusNotFound)
+
+	// Custom fields edit in place: a line without "=" is refused and keeps
+	// what was typed; removing a line removes the key.
+	p = c.postFragment(path, url.Values{"_card": {"custom"}, "custom": {"plan = gold\nseats 12"}}).mustStatus(t, http.StatusOK)
+	p.mustContain(t, `data-card="custom"`, "has a line without", `class="pf-row is-editing" data-field="custom"`, "seats 12</textarea>")
+	if ct := e.contact(id); len(ct.Custom) != 0 {
+		t.Errorf("a refused custom edit wrote %v", ct.Custom)
+	}
+	c.postFragment(path, url.Values{"_card": {"custom"}, "custom": {"plan = gold\nseats = 12"}}).mustStatus(t, http.StatusOK).
+		mustContain(t, "plan = gold\nseats = 12")
+	c.postFragment(path, url.Values{"_card": {"custom"}, "custom": {"seats = 14"}}).mustStatus(t, http.StatusOK)
+	if ct := e.contact(id); len(ct.Custom) != 1 || ct.Custom["seats"] != "14" {
+		t.Errorf("custom after edits: %v", ct.Custom)
+	}
 
 	// Without the script: a refused edit shows the whole profile with the
 	// card open (200), a valid one goes back to it.
