@@ -3,6 +3,7 @@ package contacts
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -53,7 +54,12 @@ type ConversationInsights struct {
 }
 
 // Limits of the learned context, so it stays a profile and not a log.
-const maxSentimentTrend = 20
+const (
+	maxSentimentTrend = 20
+	// maxIntentConversations is how many conversations each intent
+	// remembers as where it was seen (the newest).
+	maxIntentConversations = 5
+)
 
 // AuditContactEnrich is the audit action of an AI enrichment.
 const AuditContactEnrich = "contact.enrich"
@@ -218,6 +224,11 @@ func (c *Contact) learn(e *Enrichment, at time.Time) {
 			list[i] = s
 		}
 		lc["intents"] = list
+		if e.ConversationID != 0 {
+			if seen, changed := c.intentSeenIn(e.Intents, e.ConversationID); changed {
+				lc["intent_conversations"] = seen
+			}
+		}
 	}
 	lc["updated_at"] = at.UTC().Format(time.RFC3339)
 	c.LearnedContext = lc
@@ -237,6 +248,51 @@ func (c *Contact) Intents() []string {
 		out = append(out, v...)
 	}
 	return out
+}
+
+// IntentConversations maps each intent to the conversations the AI saw it
+// in, oldest first; intents learned before conversations were recorded
+// have none.
+func (c *Contact) IntentConversations() map[string][]int64 {
+	raw, _ := c.LearnedContext["intent_conversations"].(map[string]any)
+	out := make(map[string][]int64, len(raw))
+	for intent, v := range raw {
+		list, _ := v.([]any)
+		for _, id := range list {
+			if n := toInt64(id); n > 0 {
+				out[intent] = append(out[intent], n)
+			}
+		}
+	}
+	return out
+}
+
+// intentSeenIn adds the conversation to each intent's list, keeping the
+// newest maxIntentConversations; changed is false when every intent had it
+// already, so a repeated enrichment leaves the contact as it was.
+func (c *Contact) intentSeenIn(intents []string, conversationID int64) (map[string]any, bool) {
+	seen := c.IntentConversations()
+	changed := false
+	for _, in := range intents {
+		if slices.Contains(seen[in], conversationID) {
+			continue
+		}
+		list := append(seen[in], conversationID)
+		if over := len(list) - maxIntentConversations; over > 0 {
+			list = list[over:]
+		}
+		seen[in] = list
+		changed = true
+	}
+	out := make(map[string]any, len(seen))
+	for in, ids := range seen {
+		list := make([]any, len(ids))
+		for i, id := range ids {
+			list[i] = id
+		}
+		out[in] = list
+	}
+	return out, changed
 }
 
 // buyingIntents are the intents that make a recent lead hot.

@@ -391,6 +391,24 @@ func (s *Service) ListMessages(ctx context.Context, projectID, conversationID, a
 	return s.store.ListMessages(ctx, projectID, conversationID, afterID, limit)
 }
 
+// maxMessageLookup bounds one MessageConversations call, so a page's
+// lookup stays one small query.
+const maxMessageLookup = 500
+
+// MessageConversations maps message ids to the contact's conversations
+// holding them: where the AI read what it suggests. Ids of messages gone or
+// in another contact's conversations are left out.
+func (s *Service) MessageConversations(ctx context.Context, projectID, contactID int64, messageIDs []int64) (map[int64]int64, error) {
+	if len(messageIDs) > maxMessageLookup {
+		messageIDs = messageIDs[:maxMessageLookup]
+	}
+	out, err := s.store.MessageConversations(ctx, projectID, contactID, messageIDs)
+	if err != nil {
+		return nil, fmt.Errorf("conversations of messages of contact %d: %w", contactID, err)
+	}
+	return out, nil
+}
+
 // ContactExport is one contact's data for portability requests.
 type ContactExport struct {
 	Contact       *Contact             `json:"contact"`

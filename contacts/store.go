@@ -66,6 +66,10 @@ type Store interface {
 	ListConversations(ctx context.Context, projectID, contactID int64) ([]Conversation, error)
 	// ListMessages returns up to limit messages with id greater than afterID.
 	ListMessages(ctx context.Context, projectID, conversationID, afterID int64, limit int) ([]Message, error)
+	// MessageConversations maps message ids to the ids of their
+	// conversations, among the contact's conversations only; the others
+	// are left out.
+	MessageConversations(ctx context.Context, projectID, contactID int64, messageIDs []int64) (map[int64]int64, error)
 
 	CreateSavedFilter(ctx context.Context, f *SavedFilter, owner string) error
 	ListSavedFilters(ctx context.Context, projectID int64, owner string) ([]SavedFilter, error)

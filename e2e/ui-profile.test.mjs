@@ -1,9 +1,10 @@
 // The contact profile in a real browser: an inline edit refused by the
 // server then saved, a tag and a note added in place, a transcript opened;
 // two duplicates merged from the duplicates page with a field winner, and
-// the merge undone; a contact deleted keeping its history anonymised;
-// hostile names and messages shown as text. Screenshots of the profile, the
-// merge page and the duplicates page land in e2e/artifacts.
+// the merge undone; a merge started from a profile's dialog; a contact
+// deleted keeping its history anonymised; hostile names and messages shown
+// as text. Screenshots of the profile, the merge page and the duplicates
+// page land in e2e/artifacts.
 import { test, after, before } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -158,6 +159,38 @@ test("merge two duplicates choosing a field winner, then undo", async () => {
   await page.locator(".flash", { hasText: "Merge undone" }).waitFor();
   assert.equal((await server.api("GET", `/contacts/${b.id}`)).body.last_name, "Souza");
   assert.equal((await server.api("GET", `/contacts/${a.id}`)).body.last_name, "Silva");
+  assert.deepEqual(dialogs, []);
+  assert.deepEqual(problems, []);
+});
+
+test("start a merge from a profile: search, pick, land on the merge page", async () => {
+  const me = (await server.api("POST", "/contacts", { name: "Odile Marchetti", email: "odile@example.com" })).body;
+  const twin = (await server.api("POST", "/contacts", { name: "Odile Marchetti-Rossi", email: "o.rossi@example.com" })).body;
+  const { page, problems, dialogs } = await newPage();
+  await page.goto(`${server.base}/contacts/${me.id}`);
+  await page.getByRole("link", { name: "Merge with…" }).click();
+  const dialog = page.getByRole("dialog", { name: "Merge Odile Marchetti with…" });
+  await dialog.waitFor();
+  // The search box has the focus: typing goes straight in.
+  await page.keyboard.type("Marchetti");
+  // The profile's own contact is left out of what it may merge with.
+  await dialog.getByRole("status").filter({ hasText: "1 found" }).waitFor();
+  const hit = dialog.getByRole("link", { name: "Odile Marchetti-Rossi" });
+  assert.equal(await dialog.locator("#pf-merge-results a").count(), 1);
+  await page.screenshot({ path: join(artifacts, "profile-merge-dialog.png") });
+  await hit.click();
+
+  await page.waitForURL(`${server.base}/contacts/merge?ids=${me.id},${twin.id}`);
+  await page.getByRole("heading", { level: 1, name: "Merge contacts" }).waitFor();
+  assert.deepEqual(await page.locator(".mg-contact .mg-name").allTextContents(), ["Odile Marchetti", "Odile Marchetti-Rossi"]);
+  assert.equal(await page.locator('input[type=hidden][name="ids"]').first().inputValue(), `${me.id},${twin.id}`);
+  await page.getByRole("button", { name: "Merge 2 contacts" }).waitFor();
+
+  // Backing out merges nothing.
+  await page.goBack();
+  await page.getByRole("heading", { level: 1, name: "Odile Marchetti", exact: true }).waitFor();
+  assert.equal((await server.api("GET", `/contacts/${me.id}`)).status, 200);
+  assert.equal((await server.api("GET", `/contacts/${twin.id}`)).status, 200);
   assert.deepEqual(dialogs, []);
   assert.deepEqual(problems, []);
 });

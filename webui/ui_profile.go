@@ -45,9 +45,12 @@ type profileData struct {
 	Notes         []contacts.Note
 	Conversations []contacts.Conversation
 	Suggestions   []contacts.Suggestion
-	Merges        []contacts.Merge
-	History       []contacts.AuditEntry
-	Privacy       *contacts.PrivacySettings
+	// MessageConversations maps the suggestions' message ids to the
+	// contact's conversations holding them.
+	MessageConversations map[int64]int64
+	Merges               []contacts.Merge
+	History              []contacts.AuditEntry
+	Privacy              *contacts.PrivacySettings
 	// Form is the state of an inline edit the server answered with errors.
 	Form profileForm
 	// Errors of the small forms: the tag, the note and a suggestion.
@@ -104,6 +107,13 @@ func (s *Server) loadProfile(c *fiber.Ctx, id int64, parts int) (*profileData, e
 	}
 	if parts&partSuggestions != 0 {
 		if d.Suggestions, err = s.svc.ListSuggestions(ctx, projectID, id, contacts.SuggestionPending); err != nil {
+			return nil, err
+		}
+		var ids []int64
+		for _, sg := range d.Suggestions {
+			ids = append(ids, sg.MessageIDs...)
+		}
+		if d.MessageConversations, err = s.svc.MessageConversations(ctx, projectID, id, ids); err != nil {
 			return nil, err
 		}
 	}
@@ -261,6 +271,32 @@ func (d *profileData) RestoreUntil() time.Time {
 // KeepHistoryByDefault is the project's erasure default.
 func (d *profileData) KeepHistoryByDefault() bool {
 	return d.Privacy != nil && d.Privacy.ErasureDefault == contacts.ErasureAnonymize
+}
+
+// suggestionSource is where the AI read a suggested value: messages of one
+// conversation, or (ConversationID 0) messages no longer in the contact's
+// conversations.
+type suggestionSource struct {
+	ConversationID int64
+	MessageIDs     []int64
+}
+
+// SuggestionSources groups a suggestion's messages by conversation, in the
+// order the AI cited them.
+func (d *profileData) SuggestionSources(sg contacts.Suggestion) []suggestionSource {
+	var out []suggestionSource
+	at := map[int64]int{}
+	for _, m := range sg.MessageIDs {
+		cv := d.MessageConversations[m]
+		i, ok := at[cv]
+		if !ok {
+			i = len(out)
+			at[cv] = i
+			out = append(out, suggestionSource{ConversationID: cv})
+		}
+		out[i].MessageIDs = append(out[i].MessageIDs, m)
+	}
+	return out
 }
 
 // Insights is the AI's learned context, read for display.

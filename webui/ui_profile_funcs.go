@@ -64,7 +64,11 @@ func profileDuration(cv contacts.Conversation) string {
 	case d < time.Hour:
 		return fmt.Sprintf("%d min", int(d/time.Minute))
 	case d < 48*time.Hour:
-		return fmt.Sprintf("%d h %d min", int(d/time.Hour), int(d%time.Hour/time.Minute))
+		h, m := int(d/time.Hour), int(d%time.Hour/time.Minute)
+		if m == 0 {
+			return fmt.Sprintf("%d h", h)
+		}
+		return fmt.Sprintf("%d h %d min", h, m)
 	}
 	return fmt.Sprintf("%d days", int(d/(24*time.Hour)))
 }
@@ -183,7 +187,7 @@ type profileInsights struct {
 	Summary   string
 	Sentiment string
 	Trend     []trendPoint
-	Intents   []string
+	Intents   []intentSeen
 	UpdatedAt time.Time
 	Other     []keyValue
 	// Source is set when staff or the API wrote the learned context.
@@ -199,8 +203,19 @@ type trendPoint struct {
 
 type keyValue struct{ Key, Value string }
 
+// intentSeen is an intent with the conversations the AI saw it in (none
+// for intents learned before those were recorded).
+type intentSeen struct {
+	Name          string
+	Conversations []int64
+}
+
 func profileInsightsOf(c *contacts.Contact) profileInsights {
-	in := profileInsights{Intents: c.Intents()}
+	in := profileInsights{}
+	seen := c.IntentConversations()
+	for _, name := range c.Intents() {
+		in.Intents = append(in.Intents, intentSeen{Name: name, Conversations: seen[name]})
+	}
 	if src, ok := c.Sources["learned_context"]; ok {
 		in.Source = &src
 	}
@@ -210,7 +225,7 @@ func profileInsightsOf(c *contacts.Contact) profileInsights {
 			in.Summary, _ = v.(string)
 		case "sentiment":
 			in.Sentiment, _ = v.(string)
-		case "intents":
+		case "intents", "intent_conversations":
 		case "updated_at":
 			s, _ := v.(string)
 			in.UpdatedAt, _ = time.Parse(time.RFC3339, s)

@@ -149,7 +149,7 @@ func TestUIProfileRendersEveryCard(t *testing.T) {
 		`data-card="notes"`, "Call back on Monday", "default",
 		`data-card="insights"`, "Globex", "(now: Initech)", "90% sure", "/suggestions/", "/accept", "/reject",
 		"Has two cats", "Learned by the AI", "A developer evaluating the product", "positive", `class="pf-trend"`,
-		fmt.Sprintf(`conversation #%d`, conv), "pricing", "Seen by the AI in the conversations",
+		fmt.Sprintf(`conversation #%d`, conv), "pricing", fmt.Sprintf(`seen by the AI in <a href="/contacts/%d/conversations/%d">`, id, conv),
 		`data-card="context"`, "Prefers email", `data-card="location"`, "Arlington",
 		`data-card="conversations"`, "2 messages", "Asked about prices", fmt.Sprintf(`/contacts/%d/conversations/%d`, id, conv),
 		`data-card="history"`, "Created", "Enriched by the AI",
@@ -325,9 +325,9 @@ func TestUIProfileTranscript(t *testing.T) {
 	path := fmt.Sprintf("/contacts/%d/conversations/%d", id, conv)
 	p := c.get(path).mustStatus(t, http.StatusOK)
 	p.mustContain(t, "Conversation on widget",
-		`<li class="pf-msg pf-msg-contact">`, `<span class="pf-sender">Customer</span><span class="sr-only"> wrote at</span>`,
-		`<li class="pf-msg pf-msg-bot">`, `<span class="pf-sender">Bot</span>`,
-		`<li class="pf-msg pf-msg-staff">`, `<span class="pf-sender">Staff</span>`,
+		`<li class="pf-msg pf-msg-contact" id="msg-`, `<span class="pf-sender">Customer</span><span class="sr-only"> wrote at</span>`,
+		`<li class="pf-msg pf-msg-bot" id="msg-`, `<span class="pf-sender">Bot</span>`,
+		`<li class="pf-msg pf-msg-staff" id="msg-`, `<span class="pf-sender">Staff</span>`,
 		"Hello &lt;script&gt;alert(1)&lt;/script&gt;", `<time datetime="`)
 	p.mustNotContain(t, "<script>alert(1)")
 	f := c.fragment(path).mustStatus(t, http.StatusOK)
@@ -355,4 +355,189 @@ func TestUIProfileExport(t *testing.T) {
 	if err := json.Unmarshal([]byte(p.body), &out); err != nil || out.Contact["email"] != "port@example.com" || len(out.Conversations) != 1 {
 		t.Errorf("export: %v %s", err, p.body)
 	}
+}
+
+func TestUIProfileDuration(t *testing.T) {
+	start := time.Date(2024, 3, 5, 9, 30, 0, 0, time.UTC)
+	cases := []struct {
+		name      string
+		end, last time.Duration // after start; -1: not set
+		want      string
+	}{
+		{"closed within a minute", 59 * time.Second, -1, "under a minute"},
+		{"closed after minutes", 42*time.Minute + 30*time.Second, -1, "42 min"},
+		{"closed on the hour", time.Hour, -1, "1 h"},
+		{"closed after hours", 85 * time.Minute, -1, "1 h 25 min"},
+		{"just under two days", 47*time.Hour + 59*time.Minute, -1, "47 h 59 min"},
+		{"closed after days", 73 * time.Hour, -1, "3 days"},
+		{"open: to the last message", -1, 10 * time.Minute, "10 min"},
+		{"the end wins over the last message", 2 * time.Hour, 10 * time.Minute, "2 h"},
+		{"open without a message", -1, -1, "–"},
+		{"an end before the start", -time.Hour, -1, "–"},
+	}
+	for _, tc := range cases {
+		cv := contacts.Conversation{StartedAt: start}
+		if tc.end != -1 {
+			cv.EndedAt = start.Add(tc.end)
+		}
+		if tc.last != -1 {
+			cv.LastMessageAt = start.Add(tc.last)
+		}
+		if got := profileDuration(cv); got != tc.want {
+			t.Errorf("%s: %q, want %q", tc.name, got, tc.want)
+		}
+	}
+}
+
+// conversationItem is the conversation card's entry for one conversation.
+func conversationItem(t *testing.T, body string, conv int64) string {
+	t.Helper()
+	at := strings.Index(body, fmt.Sprintf(`id="pf-conv-%d"`, conv))
+	start := strings.LastIndex(body[:max(at, 0)], `<li class="pf-conv">`)
+	if at < 0 || start < 0 {
+		t.Fatalf("no entry for conversation %d in:\n%s", conv, body)
+	}
+	end := strings.Index(body[at:], "</li>")
+	return body[start : at+end]
+}
+
+func TestUIProfileConversationHistory(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	id := idOf(e.createContact(map[string]any{"name": "Hist Ory"}))
+
+	// A closed conversation with a known start and end, read by the AI.
+	start := time.Date(2024, 3, 5, 9, 30, 0, 0, time.UTC)
+	closed := &contacts.Conversation{ProjectID: e.project.ID, ContactID: id, Channel: contacts.ChannelTelegram, StartedAt: start}
+	if err := e.db.CreateConversation(ctx, closed); err != nil {
+		t.Fatal(err)
+	}
+	for i, m := range [][2]string{{contacts.SenderContact, "The parcel never came"}, {contacts.SenderBot, "Sorry to hear that."},
+		{contacts.SenderContact, "Still nothing."}} {
+		msg := &contacts.Message{ConversationID: closed.ID, Direction: contacts.DirectionInbound, SenderKind: m[0], Text: m[1],
+			Status: "received", CreatedAt: start.Add(time.Duration(i*20) * time.Minute)}
+		if m[0] == contacts.SenderBot {
+			msg.Direction, msg.Status = contacts.DirectionOutbound, "sent"
+		}
+		if err := e.db.AddMessage(ctx, e.project.ID, msg); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := e.db.CloseConversation(ctx, e.project.ID, closed.ID, start.Add(85*time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := e.svc.ApplyEnrichment(ctx, e.project.ID, id, contacts.Enrichment{ConversationID: closed.ID,
+		Sentiment: "negative", SentimentScore: -0.7, ConversationSummary: "A parcel that never arrived"}); err != nil {
+		t.Fatal(err)
+	}
+	// An open one, not read yet: it runs to its last message.
+	open := e.addTranscript(id, [2]string{contacts.SenderContact, "Hello?"}, [2]string{contacts.SenderBot, "Hi!"},
+		[2]string{contacts.SenderContact, "Any news?"})
+
+	c := e.owner()
+	for _, path := range []string{fmt.Sprintf("/contacts/%d", id), fmt.Sprintf("/contacts/%d/cards/conversations", id)} {
+		body := c.get(path).mustStatus(t, http.StatusOK).body
+		item := conversationItem(t, body, closed.ID)
+		for _, want := range []string{
+			`<span class="badge"><span class="sr-only">Channel: </span>telegram</span>`,
+			`<span class="sr-only">Started </span><time datetime="2024-03-05T09:30:00Z">2024-03-05 09:30</time>`,
+			`<span class="sr-only">Duration: </span>1 h 25 min</span>`,
+			`<span>3 messages</span>`,
+			`<span class="badge"><span class="sr-only">Status: </span>closed</span>`,
+			`<span class="badge danger"><span class="sr-only">Sentiment: </span>negative</span>`,
+			"A parcel that never arrived",
+		} {
+			if !strings.Contains(item, want) {
+				t.Errorf("%s: the closed conversation lacks %q:\n%s", path, want, item)
+			}
+		}
+		item = conversationItem(t, body, open)
+		for _, want := range []string{`<span class="badge"><span class="sr-only">Channel: </span>widget</span>`,
+			`<span class="sr-only">Duration: </span>2 min</span>`, `<span>3 messages</span>`,
+			`<span class="badge ok"><span class="sr-only">Status: </span>open</span>`} {
+			if !strings.Contains(item, want) {
+				t.Errorf("%s: the open conversation lacks %q:\n%s", path, want, item)
+			}
+		}
+		if strings.Contains(item, "Sentiment: ") {
+			t.Errorf("%s: a conversation the AI has not read shows a sentiment:\n%s", path, item)
+		}
+	}
+	// The conversation's own page says the same.
+	c.get(fmt.Sprintf("/contacts/%d/conversations/%d", id, closed.ID)).mustStatus(t, http.StatusOK).mustContain(t,
+		"<h1>Conversation on telegram</h1>", `<dt>Duration</dt><dd>1 h 25 min</dd>`, `<dt>Messages</dt><dd>3</dd>`,
+		`<dt>Status</dt><dd>closed`, `<dt>Sentiment</dt><dd><span class="badge danger">negative</span></dd>`)
+}
+
+func TestUIProfileInsightsProvenance(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	id := idOf(e.createContact(map[string]any{"name": "Prov Enance", "company": "Initech"}))
+	first := e.addTranscript(id, [2]string{contacts.SenderContact, "I moved to Globex, what are your prices?"},
+		[2]string{contacts.SenderBot, "Noted."})
+	second := e.addTranscript(id, [2]string{contacts.SenderContact, "Can I book a demo?"})
+	other := idOf(e.createContact(map[string]any{"name": "Some One Else"}))
+	foreign := e.addTranscript(other, [2]string{contacts.SenderContact, "Not yours"})
+	msgs := func(conv int64) []int64 {
+		list, err := e.svc.ListMessages(ctx, e.project.ID, conv, 0, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []int64
+		for _, m := range list {
+			ids = append(ids, m.ID)
+		}
+		return ids
+	}
+	m1, theirs := msgs(first), msgs(foreign)[0]
+	// The AI cites two messages of the first conversation, one that is
+	// gone and one of another contact's conversation.
+	for _, en := range []contacts.Enrichment{
+		{ConversationID: first, Values: []contacts.ProposedValue{{Field: "company", Value: "Globex", Confidence: 0.8,
+			MessageIDs: []int64{m1[0], m1[1], 999999, theirs}}}, Intents: []string{"pricing"}, Memories: []string{"Moved jobs"}},
+		{ConversationID: second, Intents: []string{"pricing", "demo"}},
+		{Intents: []string{"support"}}, // no conversation recorded
+	} {
+		if _, _, err := e.svc.ApplyEnrichment(ctx, e.project.ID, id, en); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := e.owner()
+	card := fmt.Sprintf("/contacts/%d/cards/insights", id)
+	conv := func(cv int64) string { return fmt.Sprintf("/contacts/%d/conversations/%d", id, cv) }
+	p := c.fragment(card).mustStatus(t, http.StatusOK)
+	p.mustContain(t,
+		// The suggestion names its conversation and links each message.
+		fmt.Sprintf(`Heard by the AI in <a href="%s">conversation #%d</a> (messages <a href="%s#msg-%d">#%d</a>, <a href="%s#msg-%d">#%d</a>); in messages #999999, #%d, no longer in this contact's conversations, 80%% sure`,
+			conv(first), first, conv(first), m1[0], m1[0], conv(first), m1[1], m1[1], theirs),
+		// Each intent names the conversations it was seen in.
+		fmt.Sprintf(`<span class="tag">pricing</span> <span class="pf-prov">seen by the AI in <a href="%s">conversation #%d</a>, <a href="%s">conversation #%d</a></span>`,
+			conv(first), first, conv(second), second),
+		fmt.Sprintf(`<span class="tag">demo</span> <span class="pf-prov">seen by the AI in <a href="%s">conversation #%d</a></span>`, conv(second), second),
+		`<span class="tag">support</span> <span class="pf-prov">seen by the AI; which conversation was not recorded</span>`,
+		"Learned by the AI from the conversations",
+	)
+	p.mustNotContain(t, conv(foreign), fmt.Sprintf("/contacts/%d/conversations/%d", other, foreign), "intent_conversations")
+
+	// The links land on the transcript, at the message cited.
+	tr := c.get(conv(first)).mustStatus(t, http.StatusOK)
+	tr.mustContain(t, fmt.Sprintf(`<li class="pf-msg pf-msg-contact" id="msg-%d">`, m1[0]), "I moved to Globex",
+		fmt.Sprintf(`<li class="pf-msg pf-msg-bot" id="msg-%d">`, m1[1]))
+	c.get(conv(second)).mustStatus(t, http.StatusOK).mustContain(t, "Can I book a demo?")
+
+	// Memories staff wrote say who and when.
+	staff := contacts.Actor{Kind: contacts.ActorUser, ID: 1, Name: "admin@localhost", Role: contacts.RoleOwner}
+	memories := []string{"Moved jobs", "Prefers calls after 5"}
+	ct, err := e.svc.UpdateContact(ctx, staff, e.project.ID, id, contacts.ContactInput{Memories: &memories})
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := ct.Sources["memories"]
+	if src.Source != contacts.SourceStaff || src.At.IsZero() {
+		t.Fatalf("memories source %+v", src)
+	}
+	p = c.fragment(card).mustStatus(t, http.StatusOK)
+	p.mustContain(t, fmt.Sprintf(`<p class="pf-prov">Written by staff on %s</p>`, src.At.UTC().Format("2006-01-02")),
+		"<li>Prefers calls after 5</li>")
+	p.mustNotContain(t, "Learned by the AI from the conversations")
 }

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"errors"
+	"reflect"
 	"testing"
 	"time"
 
@@ -239,6 +240,76 @@ func TestKeyedJobsRunOncePerBurst(t *testing.T) {
 		next, err := db.Claim(ctx, f.now.Add(10*time.Second), time.Minute, contacts.JobKinds{})
 		if err != nil || next == nil || next.ID == j.ID {
 			t.Fatalf("second run: %+v %v", next, err)
+		}
+	})
+}
+
+func TestIntentConversationsAndMessageSources(t *testing.T) {
+	eachStore(t, func(t *testing.T, db *DB) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		a := f.create(t, contacts.ContactInput{FirstName: str("Ana")})
+		b := f.create(t, contacts.ContactInput{FirstName: str("Bo")})
+		conv := func(contactID int64, texts ...string) (int64, []int64) {
+			cv := &contacts.Conversation{ProjectID: f.project, ContactID: contactID, Channel: contacts.ChannelWidget, StartedAt: f.now}
+			if err := db.CreateConversation(ctx, cv); err != nil {
+				t.Fatal(err)
+			}
+			var ids []int64
+			for _, text := range texts {
+				m := &contacts.Message{ConversationID: cv.ID, Direction: contacts.DirectionInbound, SenderKind: contacts.SenderContact,
+					Text: text, Status: "received", CreatedAt: f.now}
+				if err := db.AddMessage(ctx, f.project, m); err != nil {
+					t.Fatal(err)
+				}
+				ids = append(ids, m.ID)
+			}
+			return cv.ID, ids
+		}
+		c1, m1 := conv(a.ID, "hi", "what does it cost?")
+		c2, m2 := conv(a.ID, "can I see a demo?")
+		_, m3 := conv(b.ID, "another contact's words")
+
+		// Only the contact's own conversations answer.
+		got, err := f.svc.MessageConversations(ctx, f.project, a.ID, []int64{m1[1], m2[0], m3[0], 999999})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 2 || got[m1[1]] != c1 || got[m2[0]] != c2 {
+			t.Fatalf("message conversations: %v, want %d→%d and %d→%d only", got, m1[1], c1, m2[0], c2)
+		}
+		if got, err := f.svc.MessageConversations(ctx, f.project, a.ID, nil); err != nil || len(got) != 0 {
+			t.Fatalf("no ids: %v %v", got, err)
+		}
+
+		// Each intent remembers the conversations it was seen in.
+		for _, e := range []contacts.Enrichment{{ConversationID: c1, Intents: []string{"pricing"}},
+			{ConversationID: c2, Intents: []string{"pricing", "demo"}}} {
+			if _, _, err := f.svc.ApplyEnrichment(ctx, f.project, a.ID, e); err != nil {
+				t.Fatal(err)
+			}
+		}
+		before, _ := f.svc.GetContact(ctx, f.project, a.ID)
+		seen := before.IntentConversations()
+		if len(seen) != 2 || !reflect.DeepEqual(seen["pricing"], []int64{c1, c2}) || !reflect.DeepEqual(seen["demo"], []int64{c2}) {
+			t.Fatalf("intent conversations: %v", seen)
+		}
+		// The same reading again changes nothing.
+		if _, _, err := f.svc.ApplyEnrichment(ctx, f.project, a.ID, contacts.Enrichment{ConversationID: c2, Intents: []string{"demo"}}); err != nil {
+			t.Fatal(err)
+		}
+		if again, _ := f.svc.GetContact(ctx, f.project, a.ID); again.Version != before.Version {
+			t.Fatalf("a repeated enrichment rewrote the contact: version %d → %d, %v", before.Version, again.Version, again.IntentConversations())
+		}
+		// Only the newest conversations are kept per intent.
+		for id := int64(1000); id < 1010; id++ {
+			if _, _, err := f.svc.ApplyEnrichment(ctx, f.project, a.ID, contacts.Enrichment{ConversationID: id, Intents: []string{"demo"}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		after, _ := f.svc.GetContact(ctx, f.project, a.ID)
+		if got := after.IntentConversations()["demo"]; !reflect.DeepEqual(got, []int64{1005, 1006, 1007, 1008, 1009}) {
+			t.Fatalf("demo seen in %v, want the five newest", got)
 		}
 	})
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -159,6 +160,32 @@ func (db *DB) ListMessages(ctx context.Context, projectID, conversationID, after
 	out := make([]contacts.Message, len(rows))
 	for i, r := range rows {
 		out[i] = r.toMessage()
+	}
+	return out, nil
+}
+
+// MessageConversations maps message ids to their conversations of the
+// contact.
+func (db *DB) MessageConversations(ctx context.Context, projectID, contactID int64, messageIDs []int64) (map[int64]int64, error) {
+	out := map[int64]int64{}
+	if len(messageIDs) == 0 {
+		return out, nil
+	}
+	args := []any{projectID, contactID}
+	for _, id := range messageIDs {
+		args = append(args, id)
+	}
+	var rows []struct {
+		ID             int64 `db:"id"`
+		ConversationID int64 `db:"conversation_id"`
+	}
+	if err := db.r.SelectContext(ctx, &rows, db.q(`SELECT m.id, m.conversation_id FROM messages m
+		JOIN conversations v ON v.id = m.conversation_id
+		WHERE m.project_id = ? AND v.contact_id = ? AND m.id IN (?`+strings.Repeat(", ?", len(messageIDs)-1)+`)`), args...); err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		out[r.ID] = r.ConversationID
 	}
 	return out, nil
 }
