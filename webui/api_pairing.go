@@ -2,6 +2,7 @@ package webui
 
 import (
 	"bytes"
+	"context"
 	"encoding/base64"
 	"errors"
 
@@ -11,6 +12,16 @@ import (
 	"github.com/switchboard-oss/switchboard/channels/whatsapp"
 	"github.com/switchboard-oss/switchboard/contacts"
 )
+
+// pairer links WhatsApp (whatsmeow) channels to phones and reports their
+// state: what the pairing API and the channel page need of
+// whatsapp.Manager, so tests can stand in for WhatsApp's servers.
+type pairer interface {
+	State(channelID int64) (state, qr string)
+	Pair(ctx context.Context, ch *contacts.ChannelConfig, phone string) (string, error)
+}
+
+var _ pairer = (*whatsapp.Manager)(nil)
 
 // pairingView is a WhatsApp (whatsmeow) channel's link state, with the QR
 // code to scan while pairing, as text and as a PNG data URL.

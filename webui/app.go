@@ -59,7 +59,7 @@ type Server struct {
 	router    *gateway.Router
 	kinds     map[string]contacts.ChannelKind
 	publicURL string
-	whatsapp  *whatsapp.Manager
+	whatsapp  pairer         // nil: pairing is not running
 	visitors  *windowLimiter // messages per widget visitor
 	logins    *windowLimiter // sign-in attempts per address and per email
 	geo       widget.GeoIPs  // GeoIP databases of widget channels
@@ -73,7 +73,12 @@ func New(cfg Config) *Server {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	s := &Server{dataDir: cfg.DataDir, exports: cfg.Exports, svc: cfg.Service, router: cfg.Router, kinds: cfg.Kinds, publicURL: cfg.PublicURL, whatsapp: cfg.WhatsApp, visitors: newWindowLimiter(visitorLimit, time.Minute), logins: newWindowLimiter(loginAttempts, loginWindow), log: cfg.Logger.With("component", "webui")}
+	s := &Server{dataDir: cfg.DataDir, exports: cfg.Exports, svc: cfg.Service, router: cfg.Router, kinds: cfg.Kinds, publicURL: cfg.PublicURL, visitors: newWindowLimiter(visitorLimit, time.Minute), logins: newWindowLimiter(loginAttempts, loginWindow), log: cfg.Logger.With("component", "webui")}
+	if cfg.WhatsApp != nil {
+		// Only a real manager: a nil *Manager in the interface would not
+		// compare equal to nil, and pages would call it.
+		s.whatsapp = cfg.WhatsApp
+	}
 	s.auth = []authenticator{s.bearerKey, s.sessionAuth}
 	s.app = fiber.New(fiber.Config{
 		BodyLimit:               BodyLimit,

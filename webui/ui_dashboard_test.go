@@ -3,6 +3,7 @@ package webui
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net/http"
 	"regexp"
 	"strings"
@@ -44,6 +45,27 @@ func TestUIDashboardFigures(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// Two Telegram senders who wrote, went quiet, and wrote again: two
+	// conversations each and neither email nor phone, so their lead status
+	// is follow_up (contacts.DeriveLead), the only ones. Their first
+	// conversations were closed by the second; the second stay open.
+	base := time.Now().Add(-5 * time.Second)
+	var followUp []int64
+	for _, sender := range []string{"7001", "7002"} {
+		for i, at := range []time.Time{base, base.Add(2 * time.Second)} {
+			res, err := e.svc.RecordInbound(ctx, contacts.Inbound{ProjectID: e.project.ID, Channel: contacts.ChannelTelegram,
+				ExternalID: sender, ChannelMessageID: fmt.Sprintf("%s-%d", sender, i), Text: "hello?", At: at}, time.Second)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if i == 1 && (res.Contact.ConversationCount != 2 || res.Contact.LeadStatus != contacts.LeadFollowUp) {
+				t.Fatalf("sender %s: %d conversations, lead status %s", sender, res.Contact.ConversationCount, res.Contact.LeadStatus)
+			}
+			if i == 1 {
+				followUp = append(followUp, res.Contact.ID)
+			}
+		}
+	}
 	// Another project's contact counts nowhere.
 	other, _ := e.newProject("Other")
 	if _, err := e.svc.CreateContact(ctx, admin, other, contacts.ContactInput{FirstName: dashStrp("Zed"), Channel: dashStrp("widget")}); err != nil {
@@ -61,10 +83,14 @@ func TestUIDashboardFigures(t *testing.T) {
 		}
 		return m[1]
 	}
+	// Eight contacts; 2 + 2 open conversations; (3 + 4) / 8 = 0.875
+	// conversations each. Awaiting follow-up is 2, a figure no other
+	// count on the page has.
 	for key, want := range map[string]string{
-		"total": "6", "new_this_month": "6", "open_conversations": "2",
-		"email": "3 · 50%", "phone": "1 · 17%", "avg-conversations": "0.5",
-		"new": "6 · 100%", "active": "0 · 0%", "archived": "0 · 0%",
+		"total": "8", "new_this_month": "8", "open_conversations": "4",
+		"email": "3 · 38%", "phone": "1 · 13%", "avg-conversations": "0.9",
+		"new": "6 · 75%", "active": "0 · 0%", "follow_up": "2 · 25%", "archived": "0 · 0%",
+		"awaiting_follow_up": "2",
 	} {
 		if got := figure(key); got != want {
 			t.Errorf("figure %s = %q, want %q", key, got, want)
@@ -74,8 +100,13 @@ func TestUIDashboardFigures(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := figure("awaiting_follow_up"); got != dashCount(d.ByLeadStatus["follow_up"]) {
-		t.Errorf("awaiting follow-up %q, stats say %d", got, d.ByLeadStatus["follow_up"])
+	if d.AwaitingFollowUp != 2 || d.ByLeadStatus["follow_up"] != 2 {
+		t.Errorf("awaiting follow-up %d, by lead status %v", d.AwaitingFollowUp, d.ByLeadStatus)
+	}
+	// The tile's link lists exactly those two.
+	if got := rowIDs(e.owner().get("/contacts?lead_status=follow_up").body); len(got) != 2 ||
+		!(got[0] == followUp[0] && got[1] == followUp[1] || got[0] == followUp[1] && got[1] == followUp[0]) {
+		t.Errorf("follow-up list %v, want %v", got, followUp)
 	}
 
 	// One bar per channel, largest first, each a link to its filtered list.
@@ -84,9 +115,9 @@ func TestUIDashboardFigures(t *testing.T) {
 		t.Fatalf("%d channel bars, want 3: %q", len(rows), rows)
 	}
 	for i, want := range []struct{ href, label string }{
-		{"/contacts?channel=telegram", "Telegram: 3 (50%) contacts"},
-		{"/contacts?channel=widget", "Website widget: 2 (33%) contacts"},
-		{"/contacts?channel=manual", "Added by staff: 1 (17%) contact"},
+		{"/contacts?channel=telegram", "Telegram: 5 (63%) contacts"},
+		{"/contacts?channel=widget", "Website widget: 2 (25%) contacts"},
+		{"/contacts?channel=manual", "Added by staff: 1 (13%) contact"},
 	} {
 		if rows[i][1] != want.href || rows[i][2] != want.label {
 			t.Errorf("bar %d: %q %q, want %q %q", i, rows[i][1], rows[i][2], want.href, want.label)
@@ -95,16 +126,16 @@ func TestUIDashboardFigures(t *testing.T) {
 	if n := strings.Count(p.body, `class="bar"`); n != 3+30 {
 		t.Errorf("%d bars drawn, want 3 channel bars and 30 day columns", n)
 	}
-	// Thirty days, today's column holding all six, with its tooltip and its
+	// Thirty days, today's column holding all eight, with its tooltip and its
 	// row in the screen reader table.
 	if n := strings.Count(p.body, `<g class="col">`); n != 30 {
 		t.Errorf("%d day columns", n)
 	}
 	today := time.Now().UTC()
-	p.mustContain(t, "<title>"+today.Format("Mon 2 Jan 2006")+": 6 new contacts</title>",
-		`<th scope="row">`+today.Format("2006-01-02")+`</th><td>6</td>`,
+	p.mustContain(t, "<title>"+today.Format("Mon 2 Jan 2006")+": 8 new contacts</title>",
+		`<th scope="row">`+today.Format("2006-01-02")+`</th><td>8</td>`,
 		`<th scope="row">`+today.AddDate(0, 0, -29).Format("2006-01-02")+`</th><td>0</td>`,
-		"6 new contacts in the last 30 days; most on "+today.Format("2 January")+" (6).",
+		"8 new contacts in the last 30 days; most on "+today.Format("2 January")+" (8).",
 		`href="/contacts?lead_status=follow_up"`, `href="/contacts?has_email=true"`, `href="/contacts?has_phone=true"`,
 		`href="/contacts?created_from=`+today.Format("2006-01")+`-01"`, `href="/contacts?created=30d"`, `href="/inbox"`)
 	if strings.Count(p.body, `<th scope="row">`) != 30 {
@@ -113,10 +144,11 @@ func TestUIDashboardFigures(t *testing.T) {
 
 	// The same numbers from the API.
 	st := e.do("GET", "/api/v1/stats", nil)
-	if st.status != http.StatusOK || st.body["open_conversations"] != 2.0 || st.body["total_contacts"] != 6.0 {
+	if st.status != http.StatusOK || st.body["open_conversations"] != 4.0 || st.body["total_contacts"] != 8.0 ||
+		st.body["awaiting_follow_up"] != 2.0 {
 		t.Fatalf("stats: %d %v", st.status, st.body)
 	}
-	if days, _ := st.body["new_per_day"].([]any); len(days) != 30 || days[29].(map[string]any)["count"] != 6.0 {
+	if days, _ := st.body["new_per_day"].([]any); len(days) != 30 || days[29].(map[string]any)["count"] != 8.0 {
 		t.Errorf("new_per_day: %v", st.body["new_per_day"])
 	}
 }

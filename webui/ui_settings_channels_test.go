@@ -119,8 +119,12 @@ func TestSettingsTelegramChannel(t *testing.T) {
 		t.Fatalf("create: %d %s", p.status, p.body)
 	}
 	page := c.get(p.location)
-	page.mustContain(t, "Webhook URL", `<code id="webhook-url">`+e.base+`/channels/telegram/1/webhook</code>`, "without <code>--public-url</code>",
+	page.mustContain(t, "Webhook URL", "Telegram delivers the bot's messages to this address.",
+		`<code id="webhook-url">`+e.base+`/channels/telegram/1/webhook</code>`, "without <code>--public-url</code>",
 		`data-copy="webhook-url"`, `<option value="webhook" selected>`)
+	if n := strings.Count(page.body, `<span class="badge ok" data-secret-state>set</span>`); n != 2 {
+		t.Errorf("%d secrets shown as set, want the token and the secret token", n)
+	}
 	if strings.Contains(page.body, "123:abc") || strings.Contains(page.body, "a-secret-token-of-32") {
 		t.Error("a secret is on the page")
 	}
@@ -225,5 +229,92 @@ func TestSettingsTelegramRegistersWebhook(t *testing.T) {
 	}
 	if got := fake.WebhookSet()["secret_token"]; got != "a-brand-new-secret-token-0123456" {
 		t.Fatalf("setWebhook after the change: %q", got)
+	}
+}
+
+// A Messenger channel's page gives the webhook URL to paste into the Meta
+// app dashboard; its three secrets are write-only: typed, never shown
+// back, kept when left empty, and the verify token kept is the one Meta's
+// check of that URL must send.
+func TestSettingsMessengerChannel(t *testing.T) {
+	e := newEnv(t)
+	c := e.owner()
+	const (
+		token  = "EAAB-page-access-token-0123456789"
+		secret = "messenger-app-secret-42"
+		verify = "messenger-verify-me-7"
+	)
+	form := c.get("/settings/channels/new?type=messenger")
+	form.mustContain(t, `<input type="hidden" name="type" value="messenger">`,
+		`<input id="cfg-page_access_token" name="config.page_access_token" type="password"`,
+		`<input id="cfg-app_secret" name="config.app_secret" type="password"`,
+		`<input id="cfg-verify_token" name="config.verify_token" type="password"`, `data-generate="cfg-verify_token"`)
+	if n := strings.Count(form.body, `data-secret-state>not set</span>`); n != 3 {
+		t.Errorf("%d secrets shown as not set on the new form, want 3", n)
+	}
+
+	// Refused: the typed secrets are not echoed, and the user is told to retype them.
+	bad := c.postForm("/settings/channels", url.Values{"type": {"messenger"}, "name": {"Page"}, "config.page_access_token": {"short"},
+		"config.app_secret": {secret}, "config.verify_token": {verify}})
+	if bad.status != http.StatusOK {
+		t.Fatalf("invalid: %d", bad.status)
+	}
+	bad.mustContain(t, "is required: the Page access token", "The secrets you typed were not kept")
+	if strings.Contains(bad.body, secret) || strings.Contains(bad.body, verify) {
+		t.Error("a typed secret was echoed")
+	}
+
+	p := c.postForm("/settings/channels", url.Values{"type": {"messenger"}, "name": {"Page"}, "config.page_access_token": {token},
+		"config.app_secret": {secret}, "config.verify_token": {verify}})
+	if p.status != http.StatusSeeOther || p.location != "/settings/channels/1" {
+		t.Fatalf("create: %d %s %s", p.status, p.location, p.body)
+	}
+	shown := c.get(p.location)
+	shown.mustContain(t, "Webhook URL", `<code id="webhook-url">`+e.base+`/channels/messenger/1/webhook</code>`, `data-copy="webhook-url"`,
+		"Paste this address into the Meta app dashboard (Webhooks, Callback URL), with the verify token you set below, and subscribe to <code>messages</code>.",
+		"Meta needs a public HTTPS address")
+	if n := strings.Count(shown.body, `<span class="badge ok" data-secret-state>set</span>`); n != 3 {
+		t.Errorf("%d secrets shown as set, want 3", n)
+	}
+	for _, s := range []string{token, secret, verify} {
+		if strings.Contains(shown.body, s) {
+			t.Errorf("secret %q is on the page", s)
+		}
+	}
+	if r := e.do("GET", "/api/v1/channels/1", nil); r.status != http.StatusOK || strings.Contains(string(r.raw), verify) {
+		t.Errorf("API channel: %d %s", r.status, r.raw)
+	}
+
+	// Meta's check of the URL, with the verify token typed above.
+	check := func(tok string) page {
+		return c.get("/channels/messenger/1/webhook?" + url.Values{"hub.mode": {"subscribe"}, "hub.verify_token": {tok},
+			"hub.challenge": {"1158201444"}}.Encode())
+	}
+	if r := check(verify); r.status != http.StatusOK || r.body != "1158201444" {
+		t.Fatalf("verification with the saved token: %d %s", r.status, r.body)
+	}
+
+	// Saved with the secrets left empty: all three are kept.
+	if p := c.postForm("/settings/channels/1", url.Values{"name": {"Page 2"}}); p.status != http.StatusSeeOther {
+		t.Fatalf("save: %d %s", p.status, p.body)
+	}
+	ch, _ := e.svc.Channel(context.Background(), e.project.ID, 1)
+	var cfg map[string]string
+	_ = json.Unmarshal(ch.Config, &cfg)
+	if ch.Name != "Page 2" || cfg["page_access_token"] != token || cfg["app_secret"] != secret || cfg["verify_token"] != verify {
+		t.Fatalf("saved: %s %v", ch.Name, cfg)
+	}
+	// A new verify token replaces the old one for Meta's check.
+	if p := c.postForm("/settings/channels/1", url.Values{"name": {"Page 2"}, "config.verify_token": {"a-new-verify-token"}}); p.status != http.StatusSeeOther {
+		t.Fatalf("new verify token: %d %s", p.status, p.body)
+	}
+	if r := check(verify); r.status != http.StatusForbidden {
+		t.Errorf("the old verify token still passes: %d", r.status)
+	}
+	if r := check("a-new-verify-token"); r.status != http.StatusOK || r.body != "1158201444" {
+		t.Errorf("verification with the new token: %d %s", r.status, r.body)
+	}
+	if strings.Contains(c.get("/settings/channels/1").body, "a-new-verify-token") {
+		t.Error("the new verify token is on the page")
 	}
 }
