@@ -247,7 +247,11 @@
       selection.total = Number(t.dataset.total);
       render();
     });
-    $("[data-bulk-clear]", bar).addEventListener("click", () => selection.reset());
+    $("[data-bulk-clear]", bar).addEventListener("click", () => {
+      selection.reset();
+      // The button hid with the bar: keep the keyboard on the results.
+      $("#contacts-count", results)?.focus();
+    });
 
     // --- Bulk actions -------------------------------------------------------
     const dialogs = {
@@ -360,6 +364,11 @@
       SB.toast(`${verbs[act] || "Changed"} ${fmt(done)} contact${done === 1 ? "" : "s"}` +
         (failed ? `; ${fmt(failed)} failed.` : "."));
       await reload();
+      // The reload clears the selection and hides the bar whose button had
+      // the focus back from the dialog: keep the keyboard on the results.
+      if (document.activeElement === document.body || bar.contains(document.activeElement)) {
+        $("#contacts-count", results)?.focus();
+      }
     }
 
     // --- Export -------------------------------------------------------------

@@ -134,8 +134,17 @@
     const cancel = t.closest(".pf-cancel");
     if (cancel) {
       const card = cancel.closest("[data-card]");
+      const edited = card.querySelector(".pf-row.is-editing")?.dataset.field;
       refreshCard(card.dataset.card).then(() => {
-        document.querySelector(`[data-card="${CSS.escape(card.dataset.card)}"] h2`)?.focus();
+        // Back to the dropped field's Edit, else to the card's heading
+        // (focusable only by script).
+        const now = document.querySelector(`[data-card="${CSS.escape(card.dataset.card)}"]`);
+        let target = edited && now?.querySelector(`[data-field="${CSS.escape(edited)}"] .pf-edit`);
+        if (!target) {
+          target = now?.querySelector("h2");
+          if (target) target.tabIndex = -1;
+        }
+        target?.focus();
       });
       return;
     }
