@@ -260,14 +260,31 @@ test("what opens on a click passes the same checks", async () => {
 async function tabTo(page, selector, { back = false, max = 80 } = {}) {
   for (let i = 0; i < max; i++) {
     await page.keyboard.press(back ? "Shift+Tab" : "Tab");
-    const [hit, where, ring] = await page.evaluate((sel) => {
+    const [hit, where, ring, ratio] = await page.evaluate((sel) => {
       const el = document.activeElement;
       const s = getComputedStyle(el);
-      const ring = (s.outlineStyle !== "none" && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== "none";
-      return [el.matches(sel), `${el.tagName.toLowerCase()}${el.id ? "#" + el.id : ""} “${(el.getAttribute("aria-label") || el.textContent).trim().slice(0, 30)}”`, ring];
+      const outline = s.outlineStyle !== "none" && parseFloat(s.outlineWidth) > 0;
+      const ring = outline || s.boxShadow !== "none";
+      // WCAG 1.4.11: the outline must stand out 3:1 from what it is drawn
+      // on (offset outside the control, so the parent's background).
+      let ratio = Infinity;
+      if (outline) {
+        const rgb = (c) => (c.match(/[\d.]+/g) || []).map(Number);
+        const lum = ([r, g, b]) => [r, g, b].map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; })
+          .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+        let bg = [255, 255, 255];
+        for (let p = el.parentElement; p; p = p.parentElement) {
+          const c = rgb(getComputedStyle(p).backgroundColor);
+          if (c.length >= 3 && (c.length === 3 || c[3] === 1)) { bg = c.slice(0, 3); break; }
+        }
+        const [a, b] = [lum(rgb(s.outlineColor)), lum(bg)].sort((x, y) => y - x);
+        ratio = (a + 0.05) / (b + 0.05);
+      }
+      return [el.matches(sel), `${el.tagName.toLowerCase()}${el.id ? "#" + el.id : ""} “${(el.getAttribute("aria-label") || el.textContent).trim().slice(0, 30)}”`, ring, ratio];
     }, selector);
     // Past the last control the focus leaves the document (body): no ring.
     assert.ok(ring || where.startsWith("body"), `no visible focus indicator on ${where}`);
+    assert.ok(ratio >= 3, `the focus outline on ${where} stands out only ${ratio.toFixed(2)}:1`);
     if (hit) return;
   }
   assert.fail(`${max} presses of ${back ? "Shift+Tab" : "Tab"} never reached ${selector}`);
