@@ -145,6 +145,10 @@ func normalizeMemories(raw []string) ([]string, error) {
 	return out, nil
 }
 
+// NormalizeCountry is a country as contacts store it, for filters that
+// must compare with the stored value.
+func NormalizeCountry(raw string) (string, error) { return normalizeCountry(raw) }
+
 // normalizeCountry upper-cases two-letter codes and leaves names as typed.
 func normalizeCountry(raw string) (string, error) {
 	s, err := cleanText("country", raw, 100, false)

@@ -246,7 +246,12 @@ func (s *Service) checkQuery(q *ListQuery) error {
 		q.Tags[i] = n
 	}
 	for i, c := range q.Countries {
-		q.Countries[i] = strings.ToUpper(strings.TrimSpace(c))
+		// Normalised as stored: a code upper-cased, a name as written.
+		n, err := normalizeCountry(c)
+		if err != nil {
+			v.Add("country", "is not a valid country list")
+		}
+		q.Countries[i] = n
 	}
 	return v.Err()
 }

@@ -60,8 +60,21 @@ func ParseListQueryAt(args url.Values, now time.Time) (contacts.ListQuery, error
 		}
 		q.LeadStatuses = append(q.LeadStatuses, contacts.LeadStatus(st))
 	}
-	for _, c := range listParam(args, "country") {
-		q.Countries = append(q.Countries, strings.ToUpper(c))
+	for _, raw := range listParam(args, "country") {
+		// Compared with the stored value, so normalised the same way: a
+		// code is upper-cased, a name kept as typed. A value no contact
+		// could hold is refused rather than silently matching nobody.
+		c, err := contacts.NormalizeCountry(raw)
+		if err != nil {
+			msg := "is not a valid country list"
+			var ve *contacts.ValidationError
+			if errors.As(err, &ve) && ve.Fields["country"] != "" {
+				msg = "a country " + ve.Fields["country"]
+			}
+			v.Add("country", msg)
+			break
+		}
+		q.Countries = append(q.Countries, c)
 	}
 	for _, raw := range listParam(args, "ids") {
 		n, err := strconv.ParseInt(raw, 10, 64)

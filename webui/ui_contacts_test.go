@@ -74,6 +74,92 @@ func TestUIContactsListRendersTheTable(t *testing.T) {
 	if p := e.uiClient().get("/contacts?q=ana"); p.status != http.StatusSeeOther || p.location != "/login?next=%2Fcontacts%3Fq%3Dana" {
 		t.Errorf("signed out: %d %q", p.status, p.location)
 	}
+
+	// The panel has a control for each of these filters, named as the
+	// API's parameter...
+	p.mustContain(t, `id="f-created" name="created"`, `<option value="today" >today</option>`,
+		`<option value="7d" >last 7 days</option>`, `<option value="30d" >last 30 days</option>`,
+		`id="f-created-from" name="created_from" type="date"`, `id="f-created-to" name="created_to" type="date"`,
+		`id="f-has-email" name="has_email"`, `id="f-dnc" name="do_not_contact"`, `id="f-country" name="country" type="text"`)
+	for _, id := range []string{"f-created", "f-has-email", "f-dnc"} {
+		if got := selectedOption(p.body, id); got != "" {
+			t.Errorf("%s starts at %q, want any", id, got)
+		}
+	}
+
+	// ...and choosing it narrows the table. One contact is older than
+	// every created preset.
+	created := time.Now().UTC().AddDate(0, 0, -40)
+	old := &contacts.Contact{ProjectID: e.project.ID, FirstName: "Old", LastName: "Timer", Email: "old@example.com",
+		Country: "GB", Channel: contacts.ChannelManual, LeadStatus: contacts.LeadNew, CreatedAt: created, UpdatedAt: created}
+	if err := e.db.CreateContact(context.Background(), old, contacts.AuditEntry{ProjectID: e.project.ID, Action: "contact.create", At: created}); err != nil {
+		t.Fatal(err)
+	}
+	ids["Old Timer"] = old.ID
+	recent := []string{"Ana Silva", "Bob Stone", "Cy Young", "Dee Alvarez", "Eve Smith"}
+	day := func(d time.Time) string { return d.Format(time.DateOnly) }
+	for _, tc := range []struct {
+		query    string
+		want     []string
+		controls map[string]string // select id: the option now selected
+		text     string            // the country box's value
+	}{
+		{query: "country=DE", want: []string{"Dee Alvarez"}, text: "DE"},
+		{query: "country=de", want: []string{"Dee Alvarez"}, text: "de"},
+		{query: "country=us,GB", want: []string{"Bob Stone", "Cy Young", "Old Timer"}, text: "us,GB"},
+		{query: "has_email=true", want: []string{"Ana Silva", "Bob Stone", "Dee Alvarez", "Old Timer"}, controls: map[string]string{"f-has-email": "true"}},
+		{query: "has_email=false", want: []string{"Cy Young", "Eve Smith"}, controls: map[string]string{"f-has-email": "false"}},
+		{query: "do_not_contact=true", want: []string{"Cy Young"}, controls: map[string]string{"f-dnc": "true"}},
+		{query: "do_not_contact=false", want: []string{"Ana Silva", "Bob Stone", "Dee Alvarez", "Eve Smith", "Old Timer"}, controls: map[string]string{"f-dnc": "false"}},
+		{query: "has_email=true&do_not_contact=false&country=US", want: []string{"Bob Stone"}, controls: map[string]string{"f-has-email": "true", "f-dnc": "false"}, text: "US"},
+		{query: "created=today", want: recent, controls: map[string]string{"f-created": "today"}},
+		{query: "created=7d", want: recent, controls: map[string]string{"f-created": "7d"}},
+		{query: "created=30d", want: recent, controls: map[string]string{"f-created": "30d"}},
+		{query: "created_from=" + day(created.AddDate(0, 0, -1)) + "&created_to=" + day(created), want: []string{"Old Timer"}},
+		{query: "created_to=" + day(created.AddDate(0, 0, 5)), want: []string{"Old Timer"}},
+		{query: "created_from=" + day(created.AddDate(0, 0, 5)) + "&has_email=false", want: []string{"Cy Young", "Eve Smith"}},
+	} {
+		p := c.get("/contacts?" + tc.query + "&sort=name")
+		if p.status != http.StatusOK {
+			t.Fatalf("%s: status %d", tc.query, p.status)
+		}
+		var want []int64
+		for _, n := range tc.want {
+			want = append(want, ids[n])
+		}
+		if got := rowIDs(p.body); !slices.Equal(got, want) {
+			t.Errorf("%s: rows %v, want %v (%v)", tc.query, got, want, tc.want)
+		}
+		for id, v := range tc.controls {
+			if got := selectedOption(p.body, id); got != v {
+				t.Errorf("%s: %s shows %q, want %q", tc.query, id, got, v)
+			}
+		}
+		if tc.text != "" {
+			p.mustContain(t, `name="country" type="text" value="`+tc.text+`"`)
+		}
+		if got := strings.Count(p.body, `<p class="field-error" role="alert">`); got != 0 {
+			t.Errorf("%s: %d field errors", tc.query, got)
+		}
+	}
+	// The custom range shows in the date inputs as it was given.
+	c.get("/contacts?created_from=2024-05-01&created_to=2024-05-31T23:00:00Z").mustContain(t,
+		`name="created_from" type="date" value="2024-05-01"`, `name="created_to" type="date" value="2024-05-31"`)
+}
+
+// selectedOption is the value of the selected option of the select with
+// the given id ("" when none is marked).
+func selectedOption(body, id string) string {
+	i := strings.Index(body, `<select id="`+id+`"`)
+	if i < 0 {
+		return "<no select " + id + ">"
+	}
+	sel := body[i:]
+	sel = sel[:strings.Index(sel, "</select>")]
+	if m := regexp.MustCompile(`<option value="([^"]*)" selected>`).FindStringSubmatch(sel); m != nil {
+		return m[1]
+	}
+	return ""
 }
 
 // The page reads its URL with the API's parser, so the two list the same
@@ -157,6 +243,9 @@ func TestUIContactsFilterParity(t *testing.T) {
 		"after=x",
 		"ids=1,x",
 		"q=" + strings.Repeat("x", 201),
+		"country=US,%01",
+		"country=%FF",
+		"country=" + strings.Repeat("x", 101),
 	} {
 		api := e.do("GET", "/api/v1/contacts?"+q, nil).mustError(t, http.StatusUnprocessableEntity, codeValidation)
 		p := c.get("/contacts?" + q)
@@ -173,6 +262,15 @@ func TestUIContactsFilterParity(t *testing.T) {
 	// A field's error also sits beside its control.
 	c.get("/contacts?conversations_min=5&conversations_max=2").mustContain(t,
 		`<p class="field-error" role="alert">must not be less than conversations_min</p>`)
+	c.get("/contacts?country=US,%01").mustContain(t, `name="country" type="text" value="US,`,
+		`aria-invalid="true">`, `<p class="field-error" role="alert">a country contains control characters</p>`)
+	// A country name matches as stored; only a two-letter code ignores case.
+	named := e.createContact(map[string]any{"name": "Gus Named", "country": "Germany"})
+	for q, n := range map[string]int{"country=Germany": 1, "country=GERMANY": 0, "country=de": 1} {
+		if got := rowIDs(c.get("/contacts?" + q).body); len(got) != n || (q == "country=Germany" && got[0] != idOf(named)) {
+			t.Errorf("%s: rows %v", q, got)
+		}
+	}
 }
 
 // The list's ids parameter (a selection, exported as it is) works in the

@@ -292,15 +292,21 @@
       if (action === "delete") {
         $("button[type=submit]", d).textContent = `Delete ${fmt(selection.size())}`;
       }
+      syncSetField();
       d.showModal();
     });
 
+    // The set dialog shows the value control of its field: a text box, or
+    // yes/no for do-not-contact. Kept in step after a reset too, or Apply
+    // on "Company" could send the hidden, empty text box and clear it.
     const setField = $("#bulk-field");
-    setField?.addEventListener("change", () => {
+    function syncSetField() {
+      if (!setField) return;
       const bool = setField.value === "do_not_contact";
       $("[data-value-text]").hidden = bool;
       $("[data-value-bool]").hidden = !bool;
-    });
+    }
+    setField?.addEventListener("change", syncSetField);
 
     for (const f of $$("form[data-bulk-form]")) {
       f.addEventListener("submit", async (ev) => {
@@ -328,6 +334,7 @@
           }
           f.closest("dialog").close();
           f.reset();
+          syncSetField();
           await finishBulk(res.body, body.action);
         } finally {
           submit.disabled = false;
