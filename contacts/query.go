@@ -36,12 +36,21 @@ type ListQuery struct {
 	// id order, and no total. Zero with Cursor set starts from the beginning.
 	After  int64
 	Cursor bool
+	// CountWait bounds how long a page of the list's first pages waits for
+	// an exact total that is not known yet: past it the page comes back
+	// with TotalPending, and the count goes on in the background so the
+	// next request for the same view finds it. Zero waits for the total
+	// (the API's behaviour); below zero does not wait at all.
+	CountWait time.Duration
 }
 
 // ListResult is one page of contacts.
 type ListResult struct {
 	Contacts []*Contact
-	Total    int // -1 in cursor mode
+	Total    int // -1 in cursor mode; with TotalPending, the matches seen so far
+	// TotalPending says the exact total was still being counted when the
+	// page was read (see ListQuery.CountWait).
+	TotalPending bool
 	// NextAfter is the cursor for the next page in cursor mode, 0 at the end.
 	NextAfter int64
 }

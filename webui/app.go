@@ -66,6 +66,10 @@ type Server struct {
 	log       *slog.Logger
 	app       *fiber.App
 	auth      []authenticator
+	// listCountWait is how long the contact list page waits for a new
+	// view's total before showing its first page without it (tests set
+	// below zero: never wait).
+	listCountWait time.Duration
 }
 
 // New builds a Server with every route registered.
@@ -73,7 +77,7 @@ func New(cfg Config) *Server {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	s := &Server{dataDir: cfg.DataDir, exports: cfg.Exports, svc: cfg.Service, router: cfg.Router, kinds: cfg.Kinds, publicURL: cfg.PublicURL, visitors: newWindowLimiter(visitorLimit, time.Minute), logins: newWindowLimiter(loginAttempts, loginWindow), log: cfg.Logger.With("component", "webui")}
+	s := &Server{dataDir: cfg.DataDir, exports: cfg.Exports, svc: cfg.Service, router: cfg.Router, kinds: cfg.Kinds, publicURL: cfg.PublicURL, visitors: newWindowLimiter(visitorLimit, time.Minute), logins: newWindowLimiter(loginAttempts, loginWindow), log: cfg.Logger.With("component", "webui"), listCountWait: listCountWait}
 	if cfg.WhatsApp != nil {
 		// Only a real manager: a nil *Manager in the interface would not
 		// compare equal to nil, and pages would call it.

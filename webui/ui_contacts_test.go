@@ -522,3 +522,34 @@ func waitExportDone(t *testing.T, c *uiClient, id int64) string {
 	t.Fatalf("export %d did not finish", id)
 	return ""
 }
+
+// A new view's first page comes without waiting for a slow total: the
+// count says it is counting, Next is offered for a full page, and the
+// script's follow-up (X-Count: wait) gets the total and the whole pager.
+func TestUIContactsTotalPending(t *testing.T) {
+	e := newEnv(t, func(s *Server) { s.listCountWait = 5 * time.Millisecond })
+	for i := 0; i < 30; i++ {
+		e.createContact(map[string]any{"name": fmt.Sprintf("Pending %02d", i), "tags": []string{"later"}})
+	}
+	c := e.owner()
+	release := e.db.HoldCounts()
+	defer release()
+
+	p := c.get("/contacts?tags=later").mustStatus(t, http.StatusOK)
+	p.mustContain(t, "1–25 of", "counting the matches", `data-total-pending="true"`, `rel="next"`)
+	p.mustNotContain(t, "of 30", `aria-label="Page 2"`)
+	if got := len(rowIDs(p.body)); got != 25 {
+		t.Errorf("%d rows on the first page while counting, want 25", got)
+	}
+	release()
+	req, _ := http.NewRequest(http.MethodGet, e.base+"/contacts?tags=later", nil)
+	req.Header.Set("X-Fragment", "1")
+	req.Header.Set(countHeader, "wait")
+	f := c.do(req).mustStatus(t, http.StatusOK)
+	f.mustContain(t, "1–25 of 30", `aria-label="Page 2"`, `data-total="30"`)
+	f.mustNotContain(t, "counting the matches", "data-total-pending", "<html")
+	// The count was kept: the next request of the view has it at once.
+	again := c.get("/contacts?tags=later").mustStatus(t, http.StatusOK)
+	again.mustContain(t, "1–25 of 30")
+	again.mustNotContain(t, "counting")
+}

@@ -204,6 +204,18 @@ func (d *contactList) Total() int {
 	return d.Result.Total
 }
 
+// TotalPending reports a total still being counted: Total is then only
+// the matches up to this page.
+func (d *contactList) TotalPending() bool { return d.Result != nil && d.Result.TotalPending }
+
+// HasNext reports a next page; with the total pending, a full page may have one.
+func (d *contactList) HasNext() bool {
+	if d.TotalPending() {
+		return d.Count() == d.PerPage()
+	}
+	return d.Page < d.LastPage()
+}
+
 // Count is how many contacts this page shows.
 func (d *contactList) Count() int {
 	if d.Result == nil {

@@ -211,9 +211,17 @@ func (db *DB) ListContacts(ctx context.Context, q contacts.ListQuery) (*contacts
 		return db.searchPage(ctx, q, src, offset)
 	}
 
-	walk, total, err := db.anchoredTotal(ctx, q, src, offset)
+	walk, total, pending, err := db.anchoredTotal(ctx, q, src, offset)
 	if err != nil {
 		return nil, err
+	}
+	if pending {
+		// A first page, read without the total (still being counted).
+		rows, err := db.pageRows(ctx, src, orderBy(q.Sort, q.Desc), q.PerPage, offset)
+		if err != nil {
+			return nil, err
+		}
+		return &contacts.ListResult{Contacts: rows, Total: offset + len(rows), TotalPending: true}, nil
 	}
 	res := &contacts.ListResult{Total: total, Contacts: []*contacts.Contact{}}
 	if offset >= total {
@@ -238,10 +246,7 @@ func (db *DB) ListContacts(ctx context.Context, q contacts.ListQuery) (*contacts
 		limit = end - offset
 		offset = total - end
 	}
-	order := orderBy(q.Sort, desc)
-	// Deferred join: find the page's ids on the index alone, then fetch rows.
-	rows, err := db.selectContacts(ctx, `SELECT `+contactColumns+` FROM contacts c JOIN (SELECT c.id FROM `+src.from+` WHERE `+
-		src.where+` ORDER BY `+order+` LIMIT ? OFFSET ?) p ON p.id = c.id ORDER BY `+order, append(src.args, limit, offset)...)
+	rows, err := db.pageRows(ctx, src, orderBy(q.Sort, desc), limit, offset)
 	if err != nil {
 		return nil, err
 	}
@@ -252,6 +257,13 @@ func (db *DB) ListContacts(ctx context.Context, q contacts.ListQuery) (*contacts
 	}
 	res.Contacts = rows
 	return res, nil
+}
+
+// pageRows reads a page with OFFSET as a deferred join: the page's ids are
+// found on the index alone, then their rows fetched.
+func (db *DB) pageRows(ctx context.Context, src listSource, order string, limit, offset int) ([]*contacts.Contact, error) {
+	return db.selectContacts(ctx, `SELECT `+contactColumns+` FROM contacts c JOIN (SELECT c.id FROM `+src.from+` WHERE `+
+		src.where+` ORDER BY `+order+` LIMIT ? OFFSET ?) p ON p.id = c.id ORDER BY `+order, append(src.args, limit, offset)...)
 }
 
 // searchPage answers a query driven by the search index: one pass over the

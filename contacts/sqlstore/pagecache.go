@@ -26,9 +26,16 @@ import (
 // million), the count alone a tenth of that. Pages near either end of the
 // result, the ones a list opens on, are read with a plain OFFSET of under
 // directOffset rows; the walk is built only when a deeper page is asked for.
+//
+// A smaller result is counted exactly on every page, unless counting it
+// took slowCount or more: a selective filter the indexes cannot answer
+// alone (a tag with a channel, say) can cost a fifth of a second to count
+// at a million contacts while matching only thousands, and paging through
+// it should not pay that on every page.
 const (
 	anchorStride   = 250
-	pageCacheFrom  = 20_000 // smaller results are counted exactly each time
+	pageCacheFrom  = 20_000 // smaller results are counted exactly each time, unless slow to count
+	slowCount      = 40 * time.Millisecond
 	directOffset   = 2_500
 	staleFor       = 2 * time.Second
 	maxAge         = time.Minute
@@ -55,9 +62,35 @@ type pageCache struct {
 	entries map[string]*pageEntry
 	writes  atomic.Uint64
 	// tuning, zero meaning the constants above (tests set small values;
-	// with a stride set, direct 0 walks for every page)
+	// with a stride set, direct 0 walks for every page; slow below zero
+	// makes every count slow)
 	stride, from, direct int
-	stale                time.Duration
+	stale, slow          time.Duration
+
+	// counts in progress, one per view, shared by the requests that want
+	// it (guarded by mu)
+	counting map[string]*countCall
+	// beforeCount, when set (tests), runs before each count
+	beforeCount func()
+}
+
+// countCall is one view's count, run off the request so a caller that stops
+// waiting (ListQuery.CountWait) leaves it to finish for the next request.
+type countCall struct {
+	done chan struct{}
+	// set under pageCache.mu
+	finished  bool
+	waitedOut bool // a caller stopped waiting: keep the result in the cache
+	entry     *pageEntry
+	total     int
+	err       error
+}
+
+func (p *pageCache) slowCount() time.Duration {
+	if p.slow != 0 {
+		return p.slow
+	}
+	return slowCount
 }
 
 func (p *pageCache) tuning() (stride, from, direct int, stale time.Duration) {
@@ -90,6 +123,10 @@ func (p *pageCache) get(key string, now time.Time) *pageEntry {
 func (p *pageCache) put(key string, e *pageEntry) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	p.putLocked(key, e)
+}
+
+func (p *pageCache) putLocked(key string, e *pageEntry) {
 	if p.entries == nil || len(p.entries) >= pageCacheLimit {
 		p.entries = map[string]*pageEntry{}
 	}
@@ -106,23 +143,23 @@ func cacheKey(q contacts.ListQuery, src listSource) string {
 // whose total is then the exact count. An entry without the walk (and sorts
 // with NULLs, which keyset seeks cannot express simply) seeks nothing: the
 // page is read with OFFSET.
-func (db *DB) anchoredTotal(ctx context.Context, q contacts.ListQuery, src listSource, offset int) (e *pageEntry, total int, err error) {
+func (db *DB) anchoredTotal(ctx context.Context, q contacts.ListQuery, src listSource, offset int) (e *pageEntry, total int, pending bool, err error) {
 	key := cacheKey(q, src)
-	stride, from, direct, _ := db.pages.tuning()
+	stride, _, direct, _ := db.pages.tuning()
 	if e = db.pages.get(key, time.Now()); e == nil {
-		version := db.pages.writes.Load()
-		total, hidden, err := db.countVisible(ctx, q.ProjectID, src)
-		if err != nil {
-			return nil, 0, fmt.Errorf("count contacts: %w", err)
+		// Only the first pages can be read without the total; a deeper one
+		// needs it (and the walk) to find its rows.
+		wait := q.CountWait
+		if offset >= direct {
+			wait = 0
 		}
-		if total < from {
-			return nil, total, nil
+		e, total, pending, err = db.countView(ctx, key, q.ProjectID, src, stride, wait)
+		if e == nil || pending || err != nil {
+			return nil, total, pending, err
 		}
-		e = &pageEntry{version: version, built: time.Now(), total: total, hidden: hidden, stride: stride}
-		db.pages.put(key, e)
 	}
 	if e.walked || q.Sort == "last_seen_at" || min(offset, e.total-offset-q.PerPage) < direct {
-		return e, e.total, nil
+		return e, e.total, false, nil
 	}
 	// Entries are shared by concurrent requests: the walk goes into a copy,
 	// which replaces the counted one.
@@ -137,7 +174,7 @@ func (db *DB) anchoredTotal(ctx context.Context, q contacts.ListQuery, src listS
 	rows, err := db.r.QueryContext(ctx, db.q(`SELECT `+sortColumns[q.Sort]+`, c.id FROM `+src.from+` WHERE `+where+
 		` ORDER BY `+orderBy(q.Sort, q.Desc)), args...)
 	if err != nil {
-		return nil, 0, fmt.Errorf("walk contacts: %w", err)
+		return nil, 0, false, fmt.Errorf("walk contacts: %w", err)
 	}
 	defer rows.Close()
 	n := 0
@@ -145,19 +182,98 @@ func (db *DB) anchoredTotal(ctx context.Context, q contacts.ListQuery, src listS
 		if n%w.stride == 0 {
 			var a anchor
 			if err := rows.Scan(&a.v, &a.id); err != nil {
-				return nil, 0, err
+				return nil, 0, false, err
 			}
 			w.anchors = append(w.anchors, a)
 		}
 		n++
 	}
 	if err := rows.Err(); err != nil {
-		return nil, 0, fmt.Errorf("walk contacts: %w", err)
+		return nil, 0, false, fmt.Errorf("walk contacts: %w", err)
 	}
 	// The walk sees the rows as they are now; its count wins.
 	w.total = n
 	db.pages.put(key, &w)
-	return &w, w.total, nil
+	return &w, w.total, false, nil
+}
+
+// countTimeout bounds a count nobody may be waiting for any more.
+const countTimeout = time.Minute
+
+// countView counts a view's matches, joining a count of the same view
+// already running, and waits for it as the query asks (see
+// ListQuery.CountWait). It returns the cache entry of a result worth
+// keeping (large, slow to count, or one a caller stopped waiting for), or
+// for a small result its exact total with no entry; pending when the wait
+// ran out first.
+func (db *DB) countView(ctx context.Context, key string, projectID int64, src listSource, stride int, wait time.Duration) (*pageEntry, int, bool, error) {
+	p := &db.pages
+	p.mu.Lock()
+	c := p.counting[key]
+	if c == nil {
+		c = &countCall{done: make(chan struct{})}
+		if p.counting == nil {
+			p.counting = map[string]*countCall{}
+		}
+		p.counting[key] = c
+		before := p.beforeCount
+		go db.runCount(key, c, projectID, src, stride, before)
+	}
+	p.mu.Unlock()
+
+	var expired <-chan time.Time
+	switch {
+	case wait > 0:
+		t := time.NewTimer(wait)
+		defer t.Stop()
+		expired = t.C
+	case wait < 0:
+		closed := make(chan time.Time)
+		close(closed)
+		expired = closed
+	}
+	select {
+	case <-c.done:
+	case <-ctx.Done():
+		return nil, 0, false, ctx.Err()
+	case <-expired:
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if !c.finished {
+		c.waitedOut = true
+		return nil, 0, true, nil
+	}
+	if c.err != nil {
+		return nil, 0, false, fmt.Errorf("count contacts: %w", c.err)
+	}
+	return c.entry, c.total, false, nil
+}
+
+// runCount is a countCall's work, on a context of its own: the request that
+// started it may be gone by the time it ends.
+func (db *DB) runCount(key string, c *countCall, projectID int64, src listSource, stride int, before func()) {
+	defer close(c.done)
+	if before != nil {
+		before()
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), countTimeout)
+	defer cancel()
+	p := &db.pages
+	_, from, _, _ := p.tuning()
+	version := p.writes.Load()
+	began := time.Now()
+	total, hidden, err := db.countVisible(ctx, projectID, src)
+	took := time.Since(began)
+
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	c.finished, c.total, c.err = true, total, err
+	delete(p.counting, key)
+	if err == nil && (total >= from || took >= p.slowCount() || c.waitedOut) {
+		c.entry = &pageEntry{version: version, built: time.Now(), total: total, hidden: hidden, stride: stride}
+		p.putLocked(key, c.entry)
+	}
 }
 
 // seek turns an offset into a keyset condition from the nearest anchor and

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -60,6 +61,104 @@ func TestPageCacheWalksOnlyForDeepPages(t *testing.T) {
 			if !walked() {
 				t.Fatalf("deep page %d did not build the walk", n)
 			}
+		}
+	})
+}
+
+// A small result is counted on every page, unless its count was slow: then
+// its total is kept like a large result's, until a write makes it stale.
+func TestPageCacheKeepsSlowSmallCounts(t *testing.T) {
+	eachStore(t, func(t *testing.T, db *DB) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		for i := 0; i < 6; i++ {
+			f.create(t, contacts.ContactInput{FirstName: str(fmt.Sprintf("S%d", i))})
+		}
+		q := contacts.ListQuery{ProjectID: f.project, PerPage: 4}
+		total := func() int {
+			res, err := f.svc.ListContacts(ctx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return res.Total
+		}
+		entries := func() int {
+			db.pages.mu.Lock()
+			defer db.pages.mu.Unlock()
+			return len(db.pages.entries)
+		}
+
+		db.pages = pageCache{stride: 3, from: 1000, direct: 8, stale: time.Hour}
+		if got := total(); got != 6 || entries() != 0 {
+			t.Fatalf("a fast small count: total %d, %d cache entries", got, entries())
+		}
+
+		db.pages = pageCache{stride: 3, from: 1000, direct: 8, stale: time.Hour, slow: -1}
+		if got := total(); got != 6 || entries() != 1 {
+			t.Fatalf("a slow small count: total %d, %d cache entries", got, entries())
+		}
+		f.create(t, contacts.ContactInput{FirstName: str("S6")})
+		if got := total(); got != 6 {
+			t.Fatalf("within the stale window the kept total is served: %d", got)
+		}
+		db.pages.stale = 0
+		if got := total(); got != 7 {
+			t.Fatalf("after a write, once stale, the count is taken again: %d", got)
+		}
+	})
+}
+
+// A first page need not wait for its total: past CountWait it comes back
+// with the total pending, the count goes on (once per view, however many
+// ask), and the next request finds it kept. A deep page always waits.
+func TestListCountWait(t *testing.T) {
+	eachStore(t, func(t *testing.T, db *DB) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		for i := 0; i < 10; i++ {
+			f.now = f.now.Add(time.Minute)
+			f.create(t, contacts.ContactInput{FirstName: str(fmt.Sprintf("W%d", i))})
+		}
+		list := func(q contacts.ListQuery) *contacts.ListResult {
+			res, err := f.svc.ListContacts(ctx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return res
+		}
+		q := contacts.ListQuery{ProjectID: f.project, PerPage: 4}
+		want := ids(list(q).Contacts)
+
+		release := make(chan struct{})
+		var counts atomic.Int32
+		db.pages = pageCache{stride: 3, from: 1000, direct: 8, stale: time.Hour, beforeCount: func() {
+			counts.Add(1)
+			<-release
+		}}
+		q.CountWait = 5 * time.Millisecond
+		res := list(q)
+		if !res.TotalPending || res.Total != 4 || fmt.Sprint(ids(res.Contacts)) != fmt.Sprint(want) {
+			t.Fatalf("waited out: pending %v, total %d, %v (want %v)", res.TotalPending, res.Total, ids(res.Contacts), want)
+		}
+		q.CountWait = -1
+		if res := list(q); !res.TotalPending || counts.Load() != 1 {
+			t.Fatalf("asked again while counting: pending %v, %d counts started", res.TotalPending, counts.Load())
+		}
+		close(release)
+		q.CountWait = 0
+		if res := list(q); res.TotalPending || res.Total != 10 {
+			t.Fatalf("waiting: pending %v, total %d", res.TotalPending, res.Total)
+		}
+		// Kept, though small and quick, because a caller stopped waiting.
+		q.CountWait = -1
+		if res := list(q); res.TotalPending || res.Total != 10 || counts.Load() != 1 {
+			t.Fatalf("the kept count: pending %v, total %d, %d counts", res.TotalPending, res.Total, counts.Load())
+		}
+
+		// A deep page of a new view waits, whatever CountWait says.
+		deep := contacts.ListQuery{ProjectID: f.project, PerPage: 2, Page: 5, Sort: "name", CountWait: -1}
+		if res := list(deep); res.TotalPending || res.Total != 10 || len(res.Contacts) != 2 {
+			t.Fatalf("deep page: pending %v, total %d, %d rows", res.TotalPending, res.Total, len(res.Contacts))
 		}
 	})
 }

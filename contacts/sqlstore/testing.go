@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	"github.com/jmoiron/sqlx"
@@ -76,4 +77,15 @@ func OpenTestPostgres(t testing.TB) *DB {
 	}
 	t.Cleanup(func() { db.Close() })
 	return db
+}
+
+// HoldCounts makes the contact list's counts wait until release is called:
+// for tests of callers that show a page before its total.
+func (db *DB) HoldCounts() (release func()) {
+	ch := make(chan struct{})
+	db.pages.mu.Lock()
+	db.pages.beforeCount = func() { <-ch }
+	db.pages.mu.Unlock()
+	var once sync.Once
+	return func() { once.Do(func() { close(ch) }) }
 }

@@ -91,6 +91,40 @@
       history.replaceState(null, "", url);
       syncForm(new URL(url, location.href).searchParams);
       selection.reset();
+      completeTotal();
+    }
+
+    // A new view's first page can come before its total, which the server
+    // goes on counting: ask for it (X-Count: wait) and put the count and
+    // the pager in place, leaving the rows and any selection as they are.
+    let totalSeq = 0;
+    async function completeTotal() {
+      const t = table();
+      if (!t || t.dataset.totalPending !== "true") return;
+      const mine = ++totalSeq;
+      const url = location.pathname + location.search;
+      let res;
+      try {
+        res = await SB.fragment(url, { headers: { "X-Count": "wait" } });
+      } catch {
+        return; // the count stays "counting"; a reload asks again
+      }
+      if (mine !== totalSeq || !res.ok || location.pathname + location.search !== url || table() !== t) return;
+      const fresh = document.createElement("template");
+      fresh.innerHTML = res.html; // server-rendered, escaped HTML
+      const freshTable = $(".contacts-table", fresh.content);
+      if (!freshTable || freshTable.dataset.totalPending === "true") return;
+      t.dataset.total = freshTable.dataset.total;
+      t.removeAttribute("data-total-pending");
+      const count = $("#contacts-count", results);
+      const freshCount = $("#contacts-count", fresh.content);
+      if (count && freshCount) count.textContent = freshCount.textContent;
+      const pager = $("nav.pager", results);
+      const freshPager = $("nav.pager", fresh.content);
+      if (pager && freshPager) pager.replaceWith(freshPager);
+      else if (freshPager) $(".table-wrap", results)?.after(freshPager);
+      else pager?.remove();
+      render();
     }
 
     const reload = () => load(location.pathname + location.search);
@@ -383,7 +417,8 @@
     let exportQuery = "";
     $("[data-open-export]")?.addEventListener("click", () => {
       const t = table();
-      const n = Number(t?.dataset.total || 0);
+      // -1 in cursor mode; a total still being counted is not the number.
+      const n = t?.dataset.totalPending === "true" ? -1 : Number(t?.dataset.total || 0);
       openExport(t?.dataset.query || "", n >= 0 ? `${fmt(n)} contacts matching this view` : "the contacts matching this view");
     });
 
@@ -456,6 +491,7 @@
     }
 
     render();
+    completeTotal();
   }
 
   // The exports page reloads its table while an export is being written.
