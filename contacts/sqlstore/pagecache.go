@@ -66,6 +66,8 @@ type pageCache struct {
 	// makes every count slow)
 	stride, from, direct int
 	stale, slow          time.Duration
+	commonTag            int           // 0: the constant
+	tagWalk              time.Duration // 0: tagWalkBudget
 
 	// counts in progress, one per view, shared by the requests that want
 	// it (guarded by mu)
@@ -84,6 +86,20 @@ type countCall struct {
 	entry     *pageEntry
 	total     int
 	err       error
+}
+
+func (p *pageCache) commonTagSize() int {
+	if p.commonTag > 0 {
+		return p.commonTag
+	}
+	return commonTag
+}
+
+func (p *pageCache) tagWalkBudget() time.Duration {
+	if p.tagWalk != 0 {
+		return p.tagWalk
+	}
+	return tagWalkBudget
 }
 
 func (p *pageCache) slowCount() time.Duration {

@@ -162,3 +162,58 @@ func TestListCountWait(t *testing.T) {
 		}
 	})
 }
+
+// A common tag's pages are found by testing each contact the sort's walk
+// meets (or, when that runs out of time, the other way); every page, in
+// every tag mode and sort, is the one the other form gives.
+func TestCommonTagPagesMatch(t *testing.T) {
+	eachStore(t, func(t *testing.T, db *DB) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		for i := 0; i < 40; i++ {
+			f.now = f.now.Add(time.Minute)
+			var tags []string
+			if i%2 == 0 {
+				tags = append(tags, "even")
+			}
+			if i%3 == 0 {
+				tags = append(tags, "third")
+			}
+			ch := []string{"telegram", "widget"}[i%2*(i%5/4)]
+			f.create(t, contacts.ContactInput{FirstName: str(fmt.Sprintf("T%02d", (i*7)%40)), Tags: &tags, Channel: &ch})
+		}
+		queries := []contacts.ListQuery{
+			{Tags: []string{"even"}},
+			{Tags: []string{"even", "third"}},
+			{Tags: []string{"even", "third"}, TagsAll: true},
+			{Tags: []string{"third"}, Sort: "name"},
+			{Tags: []string{"even"}, Sort: "name", Desc: true, Channels: []contacts.Channel{"telegram"}},
+			{Tags: []string{"nobody"}},
+		}
+		pages := func(q contacts.ListQuery) string {
+			var out []string
+			for n := 1; n <= 6; n++ {
+				q.ProjectID, q.Page, q.PerPage = f.project, n, 4
+				res, err := f.svc.ListContacts(ctx, q)
+				if err != nil {
+					t.Fatal(err)
+				}
+				out = append(out, fmt.Sprintf("%d:%v", res.Total, ids(res.Contacts)))
+			}
+			return fmt.Sprint(out)
+		}
+		for _, q := range queries {
+			db.pages = pageCache{}
+			want := pages(q)
+			db.pages = pageCache{commonTag: 1}
+			if got := pages(q); got != want {
+				t.Errorf("%+v: walking the sort's index gave %s, want %s", q, got, want)
+			}
+			// A walk out of time falls back to reading the tag's contacts.
+			db.pages = pageCache{commonTag: 1, tagWalk: time.Nanosecond}
+			if got := pages(q); got != want {
+				t.Errorf("%+v: after a walk out of time %s, want %s", q, got, want)
+			}
+		}
+	})
+}
