@@ -40,7 +40,8 @@ type ListQuery struct {
 	// an exact total that is not known yet: past it the page comes back
 	// with TotalPending, and the count goes on in the background so the
 	// next request for the same view finds it. Zero waits for the total
-	// (the API's behaviour); below zero does not wait at all.
+	// (the API's behaviour); below zero does not wait: a total not known
+	// already is pending.
 	CountWait time.Duration
 }
 

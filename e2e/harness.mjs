@@ -33,14 +33,16 @@ function freePort() {
 
 // startServer runs bin/switchboard serve and resolves once it answers, with
 // the API key it printed on first start.
-export async function startServer() {
+// startServer runs bin/switchboard serve on a fresh database; extraArgs go
+// to serve after the database and address flags.
+export async function startServer(extraArgs = []) {
   const bin = join(root, "bin", "switchboard");
   if (!existsSync(bin)) {
     throw new Error("bin/switchboard is missing: run `make build` (make test does)");
   }
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), "switchboard-e2e-"));
-  const proc = spawn(bin, ["serve", "--db", join(dir, "e2e.db"), "--addr", `127.0.0.1:${port}`], { stdio: ["ignore", "pipe", "pipe"] });
+  const proc = spawn(bin, ["serve", "--db", join(dir, "e2e.db"), "--addr", `127.0.0.1:${port}`, ...extraArgs], { stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   proc.stdout.on("data", (d) => { out += d; });
   proc.stderr.on("data", (d) => { out += d; });

@@ -48,28 +48,30 @@ type Config struct {
 	DataDir string
 	// Exports writes and keeps contact exports; nil keeps them in DataDir.
 	Exports *contacts.Exporter
-	Logger  *slog.Logger // nil: slog.Default()
+	// ListCountWait is how long the contact list page waits for a new
+	// view's total before showing its first page without it (the store
+	// counts on and the page fetches the total); 0 is
+	// DefaultListCountWait, below zero never waits.
+	ListCountWait time.Duration
+	Logger        *slog.Logger // nil: slog.Default()
 }
 
 // Server serves the HTTP API over a contacts.Service.
 type Server struct {
-	dataDir   string
-	exports   *contacts.Exporter
-	svc       *contacts.Service
-	router    *gateway.Router
-	kinds     map[string]contacts.ChannelKind
-	publicURL string
-	whatsapp  pairer         // nil: pairing is not running
-	visitors  *windowLimiter // messages per widget visitor
-	logins    *windowLimiter // sign-in attempts per address and per email
-	geo       widget.GeoIPs  // GeoIP databases of widget channels
-	log       *slog.Logger
-	app       *fiber.App
-	auth      []authenticator
-	// listCountWait is how long the contact list page waits for a new
-	// view's total before showing its first page without it (tests set
-	// below zero: never wait).
-	listCountWait time.Duration
+	dataDir       string
+	exports       *contacts.Exporter
+	svc           *contacts.Service
+	router        *gateway.Router
+	kinds         map[string]contacts.ChannelKind
+	publicURL     string
+	whatsapp      pairer         // nil: pairing is not running
+	visitors      *windowLimiter // messages per widget visitor
+	logins        *windowLimiter // sign-in attempts per address and per email
+	geo           widget.GeoIPs  // GeoIP databases of widget channels
+	log           *slog.Logger
+	app           *fiber.App
+	auth          []authenticator
+	listCountWait time.Duration // see Config.ListCountWait
 }
 
 // New builds a Server with every route registered.
@@ -77,7 +79,10 @@ func New(cfg Config) *Server {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	s := &Server{dataDir: cfg.DataDir, exports: cfg.Exports, svc: cfg.Service, router: cfg.Router, kinds: cfg.Kinds, publicURL: cfg.PublicURL, visitors: newWindowLimiter(visitorLimit, time.Minute), logins: newWindowLimiter(loginAttempts, loginWindow), log: cfg.Logger.With("component", "webui"), listCountWait: listCountWait}
+	s := &Server{dataDir: cfg.DataDir, exports: cfg.Exports, svc: cfg.Service, router: cfg.Router, kinds: cfg.Kinds, publicURL: cfg.PublicURL, visitors: newWindowLimiter(visitorLimit, time.Minute), logins: newWindowLimiter(loginAttempts, loginWindow), log: cfg.Logger.With("component", "webui"), listCountWait: cfg.ListCountWait}
+	if s.listCountWait == 0 {
+		s.listCountWait = DefaultListCountWait
+	}
 	if cfg.WhatsApp != nil {
 		// Only a real manager: a nil *Manager in the interface would not
 		// compare equal to nil, and pages would call it.

@@ -19,13 +19,13 @@ func (s *Server) uiContacts(ui uiRoutes) {
 	ui.get("/exports", s.exportsPage)
 }
 
-// A new view's first page is shown without waiting more than
-// listCountWait for its total (the 300 ms to first results, in the
-// browser, at a million contacts); the count goes on in the store and the
-// page's script fetches it with the countHeader set to "wait".
+// DefaultListCountWait: a new view's first page is shown without waiting
+// longer for its total (first results under 300 ms in the browser at a
+// million contacts); the count goes on in the store and the page's script
+// fetches it with the countHeader set to "wait".
 const (
-	listCountWait = 40 * time.Millisecond
-	countHeader   = "X-Count"
+	DefaultListCountWait = 40 * time.Millisecond
+	countHeader          = "X-Count"
 )
 
 // contactsPage is the contact list. A request from the page's script

@@ -46,6 +46,8 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 		"where uploaded imports, finished exports and error reports are kept (env SWITCHBOARD_DATA_DIR)")
 	hooksPrivate := fs.Bool("webhooks-block-private", envOr("SWITCHBOARD_WEBHOOKS_BLOCK_PRIVATE", "") == "true",
 		"refuse to deliver webhooks to loopback, private and link-local addresses (env SWITCHBOARD_WEBHOOKS_BLOCK_PRIVATE=true)")
+	countWait := fs.Duration("list-count-wait", common.envDuration("SWITCHBOARD_LIST_COUNT_WAIT", webui.DefaultListCountWait),
+		"how long the admin UI's contact list waits for a new view's total before showing its first page and counting on; negative: never wait (env SWITCHBOARD_LIST_COUNT_WAIT)")
 	llm := addLLMFlags(fs, common)
 	exportCfg := addExportFlags(fs, common)
 	if err := fs.Parse(args); err != nil {
@@ -135,7 +137,7 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	}
 	log.Info("contact exports", "kept_in", exportsIn, "ttl", exporter.TTL().String())
 	srv := webui.New(webui.Config{Service: svc, Router: router, Kinds: kinds, PublicURL: *publicURL, DataDir: *dataDir, Exports: exporter,
-		TrustedProxies: splitList(*proxies), WhatsApp: wa, Logger: log})
+		TrustedProxies: splitList(*proxies), WhatsApp: wa, ListCountWait: *countWait, Logger: log})
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Listen(ln) }()
 	log.Info("switchboard is listening", "addr", ln.Addr().String(), "database", db.Dialect())

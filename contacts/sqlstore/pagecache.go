@@ -237,26 +237,25 @@ func (db *DB) countView(ctx context.Context, key string, projectID int64, src li
 	}
 	p.mu.Unlock()
 
-	var expired <-chan time.Time
-	switch {
-	case wait > 0:
-		t := time.NewTimer(wait)
-		defer t.Stop()
-		expired = t.C
-	case wait < 0:
-		closed := make(chan time.Time)
-		close(closed)
-		expired = closed
-	}
-	select {
-	case <-c.done:
-	case <-ctx.Done():
-		return nil, 0, false, ctx.Err()
-	case <-expired:
+	if wait >= 0 {
+		var expired <-chan time.Time
+		if wait > 0 {
+			t := time.NewTimer(wait)
+			defer t.Stop()
+			expired = t.C
+		}
+		select {
+		case <-c.done:
+		case <-ctx.Done():
+			return nil, 0, false, ctx.Err()
+		case <-expired:
+		}
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if !c.finished {
+	// Not waiting at all answers pending even for a count that has just
+	// ended, so the caller sees the same thing every time.
+	if !c.finished || wait < 0 {
 		c.waitedOut = true
 		return nil, 0, true, nil
 	}
