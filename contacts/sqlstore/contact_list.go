@@ -240,7 +240,11 @@ func (db *DB) ListContacts(ctx context.Context, q contacts.ListQuery) (*contacts
 		if err != nil {
 			return nil, err
 		}
-		return &contacts.ListResult{Contacts: rows, Total: offset + len(rows), TotalPending: true}, nil
+		res := &contacts.ListResult{Contacts: rows, Total: offset + len(rows)}
+		// A page short of full (and not past the end) ends the list: that
+		// is the total.
+		res.TotalPending = len(rows) == q.PerPage || (len(rows) == 0 && offset > 0)
+		return res, nil
 	}
 	res := &contacts.ListResult{Total: total, Contacts: []*contacts.Contact{}}
 	if offset >= total {
@@ -291,7 +295,8 @@ const (
 )
 
 // pageRows reads a page with OFFSET as a deferred join: the page's ids are
-// found on the index alone, then their rows fetched.
+// found on the index alone, then their rows fetched. A common tag's page is
+// first looked for by the walk (commonTagSource), within tagWalkBudget.
 func (db *DB) pageRows(ctx context.Context, q contacts.ListQuery, src listSource, order string, limit, offset int) ([]*contacts.Contact, error) {
 	read := func(ctx context.Context, src listSource) ([]*contacts.Contact, error) {
 		return db.selectContacts(ctx, `SELECT `+contactColumns+` FROM contacts c JOIN (SELECT c.id FROM `+src.from+` WHERE `+

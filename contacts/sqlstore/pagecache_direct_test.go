@@ -217,3 +217,28 @@ func TestCommonTagPagesMatch(t *testing.T) {
 		}
 	})
 }
+
+// A first page short of full needs no count: it is the whole list.
+func TestListCountWaitShortPage(t *testing.T) {
+	eachStore(t, func(t *testing.T, db *DB) {
+		f := newFixture(t, db)
+		for i := 0; i < 3; i++ {
+			f.create(t, contacts.ContactInput{FirstName: str(fmt.Sprintf("Short%d", i))})
+		}
+		db.pages = pageCache{stride: 3, from: 1000, direct: 8, stale: time.Hour}
+		for _, q := range []contacts.ListQuery{
+			{ProjectID: f.project, PerPage: 4, CountWait: -1},
+			{ProjectID: f.project, PerPage: 3, CountWait: -1, Sort: "name"},
+			{ProjectID: f.project, PerPage: 3, Page: 2, CountWait: -1, Sort: "name", Desc: true},
+		} {
+			res, err := f.svc.ListContacts(context.Background(), q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			full := len(res.Contacts) == q.PerPage || (len(res.Contacts) == 0 && q.Page > 1)
+			if res.TotalPending != full || (!full && res.Total != 3) {
+				t.Errorf("%+v: %d rows, total %d, pending %v", q, len(res.Contacts), res.Total, res.TotalPending)
+			}
+		}
+	})
+}
