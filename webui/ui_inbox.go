@@ -42,7 +42,7 @@ func (it inboxItem) LastSender() string {
 	if it.LastMessage == nil {
 		return ""
 	}
-	return inboxSender(it.LastMessage.SenderKind)
+	return senderLabel(it.LastMessage.SenderKind)
 }
 
 // Preview is the last message's one-line preview: the store cuts texts one
@@ -79,7 +79,7 @@ func inboxMessages(ms []contacts.Message) []inboxMessage {
 }
 
 // Sender labels who wrote the message.
-func (m inboxMessage) Sender() string { return inboxSender(m.SenderKind) }
+func (m inboxMessage) Sender() string { return senderLabel(m.SenderKind) }
 
 // Failed reports an outbound message the channel did not take.
 func (m inboxMessage) Failed() bool { return strings.HasPrefix(m.Status, contacts.StatusFailed) }
@@ -102,8 +102,9 @@ func (m inboxMessage) StatusText() string {
 	}
 }
 
-// inboxSender names who wrote a message, as the transcript labels it.
-func inboxSender(kind string) string {
+// senderLabel names who wrote a message, as transcripts (the inbox's and
+// the profile's) label it.
+func senderLabel(kind string) string {
 	switch kind {
 	case contacts.SenderContact:
 		return "Customer"

@@ -22,7 +22,7 @@ func (profileHelpers) Label(field string) string                      { return p
 func (profileHelpers) Title(c *contacts.Contact) string               { return profileTitle(c) }
 func (profileHelpers) Value(c *contacts.Contact, field string) string { return fieldValue(c, field) }
 func (profileHelpers) Duration(cv contacts.Conversation) string       { return profileDuration(cv) }
-func (profileHelpers) Sender(kind string) string                      { return profileSender(kind) }
+func (profileHelpers) Sender(kind string) string                      { return senderLabel(kind) }
 func (profileHelpers) Audit(action string) string                     { return profileAudit(action) }
 func (profileHelpers) Changed(e contacts.AuditEntry) string           { return profileChanged(e) }
 func (profileHelpers) Mood(label string) string                       { return profileMood(label) }
@@ -71,19 +71,6 @@ func profileDuration(cv contacts.Conversation) string {
 		return fmt.Sprintf("%d h %d min", h, m)
 	}
 	return fmt.Sprintf("%d days", int(d/(24*time.Hour)))
-}
-
-// profileSender names who wrote a message.
-func profileSender(kind string) string {
-	switch kind {
-	case contacts.SenderContact:
-		return "Customer"
-	case contacts.SenderBot:
-		return "Bot"
-	case contacts.SenderStaff:
-		return "Staff"
-	}
-	return kind
 }
 
 var auditLabels = map[string]string{
