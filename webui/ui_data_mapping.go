@@ -64,12 +64,22 @@ type importChoice struct {
 	Selected     bool
 }
 
-func (s *Server) importMappingPage(c *fiber.Ctx) error {
+// importDraftHead is the request's import draft with the head of its file
+// (the header and the sample rows).
+func (s *Server) importDraftHead(c *fiber.Ctx) (*importDraft, *csvHead, error) {
 	d, err := s.importDraft(c.Params("token"), uiSession(c).ProjectID)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	head, err := readCSVHead(d.Path, importSampleRows)
+	if err != nil {
+		return nil, nil, err
+	}
+	return d, head, nil
+}
+
+func (s *Server) importMappingPage(c *fiber.Ctx) error {
+	d, head, err := s.importDraftHead(c)
 	if err != nil {
 		return err
 	}
@@ -138,11 +148,7 @@ func newImportMapping(d *importDraft, head *csvHead, chosen []string) importMapp
 // order among columns filling one field (a mobile number before a home
 // number).
 func (s *Server) importSaveMapping(c *fiber.Ctx) error {
-	d, err := s.importDraft(c.Params("token"), uiSession(c).ProjectID)
-	if err != nil {
-		return err
-	}
-	head, err := readCSVHead(d.Path, importSampleRows)
+	d, head, err := s.importDraftHead(c)
 	if err != nil {
 		return err
 	}

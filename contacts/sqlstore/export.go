@@ -422,18 +422,10 @@ func (db *DB) GetExport(ctx context.Context, projectID, id int64) (*contacts.Exp
 
 // ExpiredExports lists exports whose kept file expired by before.
 func (db *DB) ExpiredExports(ctx context.Context, before time.Time, limit int) ([]contacts.Export, error) {
-	var rows []exportRow
-	if err := db.r.SelectContext(ctx, &rows, db.q(exportSelectSQL+` WHERE e.file_key <> '' AND e.expires_at <= ?
-		ORDER BY e.expires_at, e.id LIMIT ?`), before.UnixMilli(), limit); err != nil {
+	out, err := db.selectExports(ctx, ` WHERE e.file_key <> '' AND e.expires_at <= ? ORDER BY e.expires_at, e.id LIMIT ?`,
+		before.UnixMilli(), limit)
+	if err != nil {
 		return nil, fmt.Errorf("expired exports: %w", err)
-	}
-	out := make([]contacts.Export, 0, len(rows))
-	for i := range rows {
-		e, err := rows[i].toExport()
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *e)
 	}
 	return out, nil
 }
