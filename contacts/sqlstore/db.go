@@ -43,6 +43,7 @@ type DB struct {
 	pages      pageCache     // totals and seek anchors of large list results
 	txStmts    sync.Map      // *sqlx.Tx -> map[string]*sqlx.Stmt, see prep
 	ckpt       *checkpointer // SQLite only: checkpoints the WAL off the writer
+	senders    senderCache   // SQLite only: what recent senders' messages left, see recordKnownFast
 	sqliteBase string        // SQLite: the DSN without per-pool settings
 }
 

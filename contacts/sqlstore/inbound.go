@@ -40,6 +40,9 @@ func (db *DB) RecordInbound(ctx context.Context, in contacts.Inbound, idle time.
 		if res, ok, err := db.recordKnownFast(ctx, in, idle, apply); ok || err != nil {
 			return res, err
 		}
+		// The full path may change what the sender cache holds (a new
+		// conversation, a profile change); the next message reads afresh.
+		defer db.senders.drop(keyOf(in))
 	}
 	for attempt := 0; ; attempt++ {
 		res, err := db.recordInbound(ctx, in, idle, apply)

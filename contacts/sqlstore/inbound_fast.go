@@ -17,46 +17,27 @@ import (
 var errStaleRead = errors.New("inbound fast path: read overtaken")
 
 // recordKnownFast stores the usual message (a known sender, an open
-// conversation, nothing learned but activity) with its reads on the reader
-// pool, in parallel with other requests, so SQLite's single writer only runs
-// the writes. Each write is guarded by what the reads saw (the contact's
-// version, the conversation's state); if anything moved in between, or the
-// message is not the usual kind, ok is false and nothing was written.
+// conversation, nothing learned but activity) with its reads done before the
+// write: from the sender cache when the sender wrote recently, else on the
+// reader pool, in parallel with other requests, so SQLite's single writer
+// only runs the writes. Each write is guarded by what the reads saw (the
+// contact's version, the conversation's state); if anything moved in
+// between, or the message is not the usual kind, ok is false and nothing was
+// written.
 func (db *DB) recordKnownFast(ctx context.Context, in contacts.Inbound, idle time.Duration, apply contacts.InboundApply) (res *contacts.InboundResult, ok bool, err error) {
 	if in.Edit {
 		return nil, false, nil
 	}
-	var seen int64
-	if err := db.readGet(ctx, &seen, storedMessageIDSQL,
-		in.ProjectID, string(in.Channel), in.ChannelMessageID); !errors.Is(err, sql.ErrNoRows) {
-		return nil, false, err // a redelivery (or a failed read) takes the full path
+	key := keyOf(in)
+	known := db.senders.get(key)
+	if known == nil {
+		if known, err = db.readKnownSender(ctx, in); known == nil || err != nil {
+			return nil, false, err
+		}
 	}
-	var contactID int64
-	err = db.readGet(ctx, &contactID, senderIdentitySQL,
-		in.ProjectID, string(in.Channel), in.ExternalID)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, false, nil
-	}
-	if err != nil {
-		return nil, false, err
-	}
-	c, err := db.getContact(ctx, db.r, in.ProjectID, contactID, "")
-	if errors.Is(err, contacts.ErrNotFound) {
-		return nil, false, nil
-	}
-	if err != nil {
-		return nil, false, err
-	}
-	var row conversationRow
-	err = db.readGet(ctx, &row, openConversationSQL, contactID, string(in.Channel), in.ChannelID, contacts.ConversationOpen)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, false, nil
-	}
-	if err != nil {
-		return nil, false, err
-	}
-	conv := row.toConversation()
+	c, conv := known.contact.Clone(), known.conv
 	if in.At.Sub(conv.LastMessageAt) > idle {
+		db.senders.drop(key)
 		return nil, false, nil // the full path closes the idle conversation and opens one
 	}
 
@@ -71,6 +52,7 @@ func (db *DB) recordKnownFast(ctx context.Context, in contacts.Inbound, idle tim
 	}
 	apply(c, res, false, owner)
 	if len(res.Claims) > 0 || !onlyActivityChanged(before, c) {
+		db.senders.drop(key)
 		return nil, false, nil
 	}
 
@@ -91,8 +73,8 @@ func (db *DB) recordKnownFast(ctx context.Context, in contacts.Inbound, idle tim
 			lastAt = in.At
 		}
 		if err := db.guardedExec(ctx, tx, guarded{`UPDATE conversations SET message_count = message_count + 1, last_message_at = ?
-			WHERE id = ? AND contact_id = ? AND status = ? AND message_count = ?`,
-			[]any{msNotNull(lastAt), conv.ID, c.ID, contacts.ConversationOpen, conv.MessageCount}}); err != nil {
+			WHERE id = ? AND contact_id = ? AND status = ? AND message_count = ? AND assignee = ?`,
+			[]any{msNotNull(lastAt), conv.ID, c.ID, contacts.ConversationOpen, conv.MessageCount, conv.Assignee}}); err != nil {
 			return err
 		}
 		m, err := db.insertInboundMessage(ctx, tx, in, conv.ID)
@@ -105,13 +87,51 @@ func (db *DB) recordKnownFast(ctx context.Context, in contacts.Inbound, idle tim
 		res.Contact, res.Conversation, res.Message = c, &conv, m
 		return db.enqueueInbound(ctx, tx, in, res)
 	})
-	if errors.Is(err, errStaleRead) {
-		return nil, false, nil
-	}
 	if err != nil {
+		db.senders.drop(key)
+		if errors.Is(err, errStaleRead) {
+			return nil, false, nil
+		}
 		return nil, false, err
 	}
+	db.senders.put(key, &knownSender{contact: c.Clone(), conv: conv})
 	return res, true, nil
+}
+
+// readKnownSender reads a sender's contact and open conversation on the
+// reader pool; nil when the sender is new, has no open conversation, or the
+// message was stored before (the full path answers those).
+func (db *DB) readKnownSender(ctx context.Context, in contacts.Inbound) (*knownSender, error) {
+	var seen int64
+	if err := db.readGet(ctx, &seen, storedMessageIDSQL,
+		in.ProjectID, string(in.Channel), in.ChannelMessageID); !errors.Is(err, sql.ErrNoRows) {
+		return nil, err // a redelivery (or a failed read) takes the full path
+	}
+	var contactID int64
+	err := db.readGet(ctx, &contactID, senderIdentitySQL,
+		in.ProjectID, string(in.Channel), in.ExternalID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	c, err := db.getContact(ctx, db.r, in.ProjectID, contactID, "")
+	if errors.Is(err, contacts.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var row conversationRow
+	err = db.readGet(ctx, &row, openConversationSQL, contactID, string(in.Channel), in.ChannelID, contacts.ConversationOpen)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &knownSender{contact: c, conv: row.toConversation()}, nil
 }
 
 // guarded is an UPDATE whose WHERE holds what a read saw.
