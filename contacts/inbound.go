@@ -26,11 +26,17 @@ type Inbound struct {
 	// VerifiedPhone is a phone the channel itself vouches for as the
 	// sender's (a WhatsApp number, a Telegram contact shared as one's own).
 	// It links the identity to an existing contact holding that phone.
-	VerifiedPhone    string
-	ChannelMessageID string
-	Text             string
-	Attachments      json.RawMessage
-	At               time.Time
+	VerifiedPhone string
+	// VerifiedExternalID is the sender's id in the business's own systems,
+	// vouched for by the channel (a widget visitor whose identifier_hash,
+	// HMAC-SHA256 of the identifier under the channel's identity secret,
+	// checked out: a site's logged-in user). It links the identity to the
+	// contact with that external_id, and sets it on a new contact.
+	VerifiedExternalID string
+	ChannelMessageID   string
+	Text               string
+	Attachments        json.RawMessage
+	At                 time.Time
 	// Edit marks the message as a new version of the stored message with
 	// the same channel message id: its text is replaced (the first version
 	// kept), and nothing else happens.
