@@ -61,6 +61,9 @@ type InboundResult struct {
 	// Edited: an edit was applied to the stored message.
 	Edited     bool
 	NewContact bool
+	// Linked: a value the channel verified belonged to another contact, and
+	// the sender's contact was merged into it; Contact is that contact.
+	Linked bool
 	// OptedOut / OptedIn: the message changed the contact's do_not_contact.
 	OptedOut, OptedIn bool
 	// Claims are hinted values that belong to another contact: recorded for
@@ -73,6 +76,9 @@ type Claim struct {
 	Field   string
 	Value   string
 	OtherID int64
+	// Verified: the channel vouches for the value (VerifiedPhone,
+	// VerifiedExternalID), so the two contacts are one person.
+	Verified bool
 }
 
 // DefaultConversationIdle closes a conversation after this much silence.
@@ -107,6 +113,9 @@ func (in *Inbound) validate(region string) error {
 	if strings.TrimSpace(in.ExternalID) == "" || len(in.ExternalID) > maxShortLen {
 		v.Add("external_id", "the sender's channel id is required")
 	}
+	if len(in.VerifiedExternalID) > maxShortLen {
+		v.Add("identifier", "is too long")
+	}
 	if strings.TrimSpace(in.ChannelMessageID) == "" || len(in.ChannelMessageID) > maxShortLen {
 		v.Add("channel_message_id", "the channel's message id is required")
 	}
@@ -129,6 +138,7 @@ func (in *Inbound) validate(region string) error {
 	h.Email, _ = NormalizeEmail(h.Email)
 	h.Phone, _ = NormalizePhone(h.Phone, region)
 	in.VerifiedPhone = normalizeVerifiedPhone(in.VerifiedPhone, region)
+	in.VerifiedExternalID = strings.TrimSpace(in.VerifiedExternalID)
 	for _, f := range []*string{&h.FirstName, &h.LastName, &h.Country, &h.Region, &h.City} {
 		if s, err := cleanText("hint", *f, maxNameLen, false); err == nil {
 			*f = s
@@ -146,28 +156,30 @@ func (in *Inbound) applyTo(c *Contact, res *InboundResult, newConversation bool,
 	if newConversation {
 		c.ConversationCount++
 	}
-	fill := func(field string, dst *string, v string) {
+	claimOrFill := func(field string, dst *string, v string, verified bool) {
 		if v == "" || *dst != "" {
 			return
 		}
-		if field == "email" || field == "phone" {
+		if field == "email" || field == "phone" || field == "external_id" {
 			if other := owner(field, v); other != 0 {
-				// An unverified claim never merges or steals: staff decide.
-				res.Claims = append(res.Claims, Claim{Field: field, Value: v, OtherID: other})
+				// A claim never steals the value. An unverified one is left
+				// to staff; a verified one makes the service fold this
+				// contact into the holder (see linkVerified).
+				res.Claims = append(res.Claims, Claim{Field: field, Value: v, OtherID: other, Verified: verified})
 				return
 			}
 		}
 		*dst = v
 		c.SetSource(field, SourceChannel, in.At)
 	}
+	fill := func(field string, dst *string, v string) { claimOrFill(field, dst, v, false) }
 	h := in.Hints
 	fill("first_name", &c.FirstName, h.FirstName)
 	fill("last_name", &c.LastName, h.LastName)
 	fill("email", &c.Email, h.Email)
 	fill("phone", &c.Phone, h.Phone)
-	if in.VerifiedPhone != "" {
-		fill("phone", &c.Phone, in.VerifiedPhone)
-	}
+	claimOrFill("phone", &c.Phone, in.VerifiedPhone, true)
+	claimOrFill("external_id", &c.ExternalID, in.VerifiedExternalID, true)
 	fill("country", &c.Country, h.Country)
 	fill("region", &c.Region, h.Region)
 	fill("city", &c.City, h.City)
@@ -180,7 +192,9 @@ func (in *Inbound) applyTo(c *Contact, res *InboundResult, newConversation bool,
 		}
 		c.Custom[k] = v
 	}
-	if _, ok := c.Identity(in.Channel); !ok || in.Handle != "" {
+	// A contact found by a verified value may hold another identity on the
+	// channel (the same site user in another browser): the newest wins.
+	if id, ok := c.Identity(in.Channel); !ok || in.Handle != "" || id.ExternalID != in.ExternalID {
 		c.SetIdentity(in.Channel, in.ExternalID, in.Handle, in.At)
 	}
 	c.LastSeenAt = later(c.LastSeenAt, in.At)

@@ -322,7 +322,45 @@ func (s *Service) RecordInbound(ctx context.Context, in Inbound, idle time.Durat
 	if err != nil {
 		return nil, fmt.Errorf("record inbound %s message: %w", in.Channel, err)
 	}
+	s.linkVerified(ctx, in, res)
 	return res, nil
+}
+
+// linkVerified folds the sender's contact into the contact that holds a
+// value the channel verified as the sender's (a Telegram user sharing their
+// own number after /start, an anonymous widget visitor who logs in), so one
+// person keeps one contact and one history. It runs after the message is
+// committed, as a merge staff can undo; if it fails, the claim recorded with
+// the message still shows the pair to staff. The holder must have no
+// identity of its own on the channel: two accounts sharing a number may be
+// two people.
+func (s *Service) linkVerified(ctx context.Context, in Inbound, res *InboundResult) {
+	if res.Duplicate || res.Contact == nil {
+		return
+	}
+	for _, cl := range res.Claims {
+		if !cl.Verified || cl.OtherID == res.Contact.ID {
+			continue
+		}
+		holder, err := s.store.GetContact(ctx, in.ProjectID, cl.OtherID)
+		if err != nil {
+			s.log.Warn("link verified contact: holder", "contact", cl.OtherID, "err", err)
+			continue
+		}
+		if _, taken := holder.Identity(in.Channel); taken {
+			continue
+		}
+		merged, _, err := s.Merge(ctx, ChannelActor, in.ProjectID, MergeRequest{PrimaryID: holder.ID, ContactIDs: []int64{res.Contact.ID}})
+		if err != nil {
+			s.log.Warn("link verified contact: merge", "contact", res.Contact.ID, "into", holder.ID, "err", err)
+			continue
+		}
+		res.Contact, res.Linked = merged, true
+		if res.Conversation != nil {
+			res.Conversation.ContactID = merged.ID
+		}
+		return
+	}
 }
 
 // PurgeAnonymous erases widget and live-chat visitors who never left an

@@ -155,14 +155,21 @@ func (r *Router) followUp(ctx context.Context, job *contacts.QueuedJob) error {
 		return fmt.Errorf("decode job payload: %w", err)
 	}
 	svc := r.cfg.Service
-	contact, err := svc.GetContact(ctx, job.ProjectID, p.ContactID)
+	conv, err := svc.Conversation(ctx, job.ProjectID, p.ConversationID)
 	if errors.Is(err, contacts.ErrNotFound) {
 		return nil // erased since: nothing to answer
 	}
 	if err != nil {
 		return err
 	}
-	conv, err := svc.Conversation(ctx, job.ProjectID, p.ConversationID)
+	contactID := p.ContactID
+	if conv.ContactID != 0 {
+		contactID = conv.ContactID // a merge since moved the conversation
+	}
+	contact, err := svc.GetContact(ctx, job.ProjectID, contactID)
+	if errors.Is(err, contacts.ErrNotFound) {
+		return nil // erased since: nothing to answer
+	}
 	if err != nil {
 		return err
 	}
@@ -183,10 +190,16 @@ func (r *Router) followUp(ctx context.Context, job *contacts.QueuedJob) error {
 		if err != nil || reply == nil {
 			return err
 		}
+		// An LLM takes seconds: the customer may have written STOP, or
+		// staff taken over, while the reply was being written.
+		if still, err := r.mayAnswer(ctx, job.ProjectID, contact.ID, conv.ID); err != nil || !still {
+			return err
+		}
 		text, handoff = reply.Text, reply.Handoff
 	}
 	if text != "" {
-		if err := r.send(ctx, contact, conv, text, fmt.Sprintf("reply:%d", p.MessageID)); err != nil {
+		lastTry := job.Attempts >= r.worker.MaxAttempts
+		if err := r.send(ctx, contact, conv, text, fmt.Sprintf("reply:%d", p.MessageID), lastTry); err != nil {
 			return err
 		}
 	}
@@ -194,6 +207,22 @@ func (r *Router) followUp(ctx context.Context, job *contacts.QueuedJob) error {
 		return r.Assign(ctx, job.ProjectID, conv.ID, contacts.AssigneeStaff)
 	}
 	return nil
+}
+
+// mayAnswer re-reads whether the bot may still answer in a conversation.
+func (r *Router) mayAnswer(ctx context.Context, projectID, contactID, conversationID int64) (bool, error) {
+	c, err := r.cfg.Service.GetContact(ctx, projectID, contactID)
+	if errors.Is(err, contacts.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	conv, err := r.cfg.Service.Conversation(ctx, projectID, conversationID)
+	if err != nil {
+		return false, err
+	}
+	return c.MayReceiveAutomated() && conv.Assignee != contacts.AssigneeStaff, nil
 }
 
 // maxHistory is how many of the latest turns a responder sees.
@@ -296,7 +325,7 @@ func (r *Router) previousSummary(ctx context.Context, c *contacts.Contact, conv 
 
 // send stores the bot's message (once, whatever the retries) and delivers
 // it through the conversation's channel.
-func (r *Router) send(ctx context.Context, c *contacts.Contact, conv *contacts.Conversation, text, key string) error {
+func (r *Router) send(ctx context.Context, c *contacts.Contact, conv *contacts.Conversation, text, key string, lastTry bool) error {
 	m, existed, err := r.cfg.Service.RecordOutbound(ctx, c.ProjectID, conv.ID, contacts.SenderBot, text, key)
 	if err != nil {
 		return err
@@ -304,13 +333,14 @@ func (r *Router) send(ctx context.Context, c *contacts.Contact, conv *contacts.C
 	if existed && (m.Status == contacts.StatusSent || m.Status == contacts.StatusStored) {
 		return nil
 	}
-	return r.deliver(ctx, c, conv, m)
+	return r.deliver(ctx, c, conv, m, lastTry)
 }
 
 // deliver sends a stored outbound message and records the outcome on it. A
-// retryable failure comes back as an error (the caller's job retries); a
-// permanent one is recorded on the message only.
-func (r *Router) deliver(ctx context.Context, c *contacts.Contact, conv *contacts.Conversation, m *contacts.Message) (err error) {
+// retryable failure leaves the message queued, with the peer's error, and
+// comes back as an error (the caller's job retries); a permanent one, or a
+// retryable one on the last try, is recorded as failed with the peer's error.
+func (r *Router) deliver(ctx context.Context, c *contacts.Contact, conv *contacts.Conversation, m *contacts.Message, lastTry bool) (err error) {
 	svc := r.cfg.Service
 	defer func() {
 		// Live views see the message with its delivery status.
@@ -337,11 +367,16 @@ func (r *Router) deliver(ctx context.Context, c *contacts.Contact, conv *contact
 	peerID, err := sender.Send(ctx, channels.Outbound{ProjectID: c.ProjectID, ChannelID: conv.ChannelID, Channel: conv.Channel, To: to.ExternalID,
 		Text: m.Text, ConversationID: conv.ID, MessageID: m.ID})
 	if err != nil {
+		_, retry := channels.IsRetryable(err)
+		retry = retry && !lastTry
 		status := contacts.StatusFailed + ": " + err.Error()
+		if retry {
+			status = contacts.StatusQueued + ": " + err.Error()
+		}
 		if serr := svc.SetMessageStatus(ctx, c.ProjectID, m.ID, status, ""); serr != nil {
 			r.log.Warn("record send failure", "message_id", m.ID, "error", serr)
 		}
-		if _, retry := channels.IsRetryable(err); retry {
+		if retry {
 			return err
 		}
 		return nil
@@ -388,7 +423,7 @@ func (r *Router) SendAsStaff(ctx context.Context, projectID, conversationID int6
 	if err != nil {
 		return nil, err
 	}
-	if err := r.deliver(ctx, c, conv, m); err != nil {
+	if err := r.deliver(ctx, c, conv, m, false); err != nil {
 		payload, _ := json.Marshal(sendJob{MessageID: m.ID, ConversationID: conv.ID})
 		if qerr := r.cfg.Queue.Enqueue(ctx, &contacts.QueuedJob{ProjectID: projectID, Kind: JobSendMessage, Payload: payload,
 			RunAt: svc.Now().Add(backoff(1)), CreatedAt: svc.Now()}); qerr != nil {
@@ -425,5 +460,5 @@ func (r *Router) resend(ctx context.Context, job *contacts.QueuedJob) error {
 	if err != nil || len(msgs) != 1 || msgs[0].ID != p.MessageID || msgs[0].Status == contacts.StatusSent {
 		return err
 	}
-	return r.deliver(ctx, c, conv, &msgs[0])
+	return r.deliver(ctx, c, conv, &msgs[0], job.Attempts >= r.worker.MaxAttempts)
 }

@@ -143,7 +143,12 @@ func TestRouterRetriesAFailingPeerWithoutDuplicates(t *testing.T) {
 		if len(e.sender.texts()) != 0 {
 			t.Fatal("sent despite the failure")
 		}
-		e.drain(t) // not due yet: Retry-After holds it back
+		if msgs, _ := e.svc.ListMessages(context.Background(), e.project, res.Conversation.ID, 0, 0); len(msgs) != 2 ||
+			msgs[1].Status != contacts.StatusQueued+": retryable: 429 Too Many Requests" {
+			t.Errorf("a reply waiting for its retry: %+v", msgs)
+		}
+		e.now = e.now.Add(5 * time.Second) // past the first backoff, before Retry-After
+		e.drain(t)
 		if len(e.sender.texts()) != 0 {
 			t.Fatal("retried before Retry-After")
 		}
@@ -157,6 +162,82 @@ func TestRouterRetriesAFailingPeerWithoutDuplicates(t *testing.T) {
 		msgs, _ := e.svc.ListMessages(context.Background(), e.project, res.Conversation.ID, 0, 0)
 		if len(msgs) != 2 || msgs[1].Status != contacts.StatusSent {
 			t.Errorf("one stored reply, sent: %+v", msgs)
+		}
+	})
+}
+
+// A peer that keeps refusing: the reply is retried, then given up with the
+// peer's error on the message.
+func TestRouterGivesUpWithThePeersError(t *testing.T) {
+	eachStore(t, func(t *testing.T, e *env) {
+		e.router.Worker().MaxAttempts = 3
+		e.sender.failures, e.sender.err = 100, &channels.RetryableError{Err: errors.New("503 Service Unavailable")}
+		res := e.receive(t, "507", "507:1", "hi")
+		for range 10 {
+			e.drain(t)
+			e.now = e.now.Add(time.Hour)
+		}
+		msgs, _ := e.svc.ListMessages(context.Background(), e.project, res.Conversation.ID, 0, 0)
+		if len(msgs) != 2 || msgs[1].Status != contacts.StatusFailed+": retryable: 503 Service Unavailable" {
+			t.Errorf("after the last try: %+v", msgs)
+		}
+		if e.sender.failures != 100-3 {
+			t.Errorf("%d tries, want 3", 100-e.sender.failures)
+		}
+	})
+}
+
+// responderFunc adapts a function to ai.Responder.
+type responderFunc func(context.Context, ai.ReplyRequest) (*ai.Reply, error)
+
+func (f responderFunc) Respond(ctx context.Context, req ai.ReplyRequest) (*ai.Reply, error) {
+	return f(ctx, req)
+}
+
+// STOP committed while the bot was writing its reply: the reply is dropped.
+func TestRouterDropsAReplyToWhoOptedOutMeanwhile(t *testing.T) {
+	eachStore(t, func(t *testing.T, e *env) {
+		e.router = New(Config{Service: e.svc, Queue: e.db, Clock: func() time.Time { return e.now }, Logger: quiet,
+			Senders: map[string]channels.Sender{string(contacts.ChannelTelegram): e.sender},
+			Responder: responderFunc(func(ctx context.Context, req ai.ReplyRequest) (*ai.Reply, error) {
+				if req.History[len(req.History)-1].Text == "hi" {
+					e.receive(t, "508", "508:2", "STOP") // while the LLM thinks
+				}
+				return echo{}.Respond(ctx, req)
+			})})
+		e.receive(t, "508", "508:1", "hi")
+		e.drain(t)
+		if texts := e.sender.texts(); len(texts) != 1 || texts[0] != "508: "+OptOutConfirmation {
+			t.Errorf("sent %q, want only the opt-out confirmation", texts)
+		}
+	})
+}
+
+// A shared phone merged the sender's contact into another: the message that
+// did it is still answered.
+func TestRouterAnswersTheMessageThatLinkedContacts(t *testing.T) {
+	eachStore(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		phone := "+351912345678"
+		holder, err := e.svc.CreateContact(ctx, contacts.Actor{Kind: contacts.ActorAPIKey, Name: "test", Role: contacts.RoleAdmin}, e.project,
+			contacts.ContactInput{Phone: &phone})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.receive(t, "509", "509:1", "/start")
+		e.now = e.now.Add(time.Second)
+		res, err := e.router.Receive(ctx, contacts.Inbound{ProjectID: e.project, Channel: contacts.ChannelTelegram, ExternalID: "509",
+			VerifiedPhone: phone, ChannelMessageID: "509:2", Text: "[shared a contact]", At: e.now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !res.Linked || res.Contact.ID != holder.ID {
+			t.Fatalf("linked %v, contact %d, want %d", res.Linked, res.Contact.ID, holder.ID)
+		}
+		e.drain(t)
+		want := []string{"509: re: /start", "509: re: [shared a contact]"}
+		if fmt.Sprint(e.sender.texts()) != fmt.Sprint(want) {
+			t.Errorf("sent %q, want %q", e.sender.texts(), want)
 		}
 	})
 }
@@ -239,7 +320,7 @@ func TestStaffReplies(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !r.DoNotContact || r.Message.SenderKind != contacts.SenderStaff || r.Message.Status == contacts.StatusSent {
+		if !r.DoNotContact || r.Message.SenderKind != contacts.SenderStaff || r.Message.Status != contacts.StatusQueued+": retryable: 502 Bad Gateway" {
 			t.Errorf("staff reply to an opted-out contact: %+v", r)
 		}
 		e.now = e.now.Add(time.Minute)

@@ -89,6 +89,8 @@ func (m inboxMessage) StatusText() string {
 	switch st := m.Status; {
 	case st == contacts.StatusQueued:
 		return "Sending…"
+	case strings.HasPrefix(st, contacts.StatusQueued+": "):
+		return "Sending… (the last try failed: " + strings.TrimPrefix(st, contacts.StatusQueued+": ") + ")"
 	case st == contacts.StatusSent, st == contacts.StatusStored:
 		// A stored message waits for the visitor's widget, which has it
 		// at once when open.

@@ -181,6 +181,14 @@ func (db *DB) resolveSender(ctx context.Context, tx *sqlx.Tx, in contacts.Inboun
 	var id int64
 	err := db.txGet(ctx, tx, &id, senderIdentitySQL,
 		in.ProjectID, string(in.Channel), in.ExternalID)
+	if err == nil && in.VerifiedExternalID != "" {
+		if err = db.detachIfSomeoneElse(ctx, tx, in, id); err == nil {
+			return db.getContact(ctx, tx, in.ProjectID, id, db.dialect.forUpdate())
+		}
+	}
+	if errors.Is(err, sql.ErrNoRows) && in.VerifiedExternalID != "" {
+		err = db.txGet(ctx, tx, &id, ownerOfSQL("external_id"), in.ProjectID, in.VerifiedExternalID)
+	}
 	if errors.Is(err, sql.ErrNoRows) && in.VerifiedPhone != "" {
 		variants := contacts.PhoneVariants(in.VerifiedPhone)
 		args := []any{in.ProjectID}
@@ -198,6 +206,31 @@ func (db *DB) resolveSender(ctx context.Context, tx *sqlx.Tx, in contacts.Inboun
 		return nil, err
 	}
 	return db.getContact(ctx, tx, in.ProjectID, id, db.dialect.forUpdate())
+}
+
+// detachIfSomeoneElse handles a site vouching that the sender's identity (a
+// widget visitor) is now a user other than the one its contact was
+// identified as: a shared browser where one user logged out and another
+// logged in. The identity leaves that contact, so this person's messages
+// never land in the other's history, and sql.ErrNoRows sends the caller on
+// to the verified user's own contact (or a new one).
+func (db *DB) detachIfSomeoneElse(ctx context.Context, tx *sqlx.Tx, in contacts.Inbound, contactID int64) error {
+	var current sql.NullString
+	if err := db.txGet(ctx, tx, &current, `SELECT external_id FROM contacts WHERE id = ?`, contactID); err != nil {
+		return err
+	}
+	if !current.Valid || current.String == "" || current.String == in.VerifiedExternalID {
+		return nil
+	}
+	if err := db.txExec(ctx, tx, `DELETE FROM identities WHERE project_id = ? AND channel = ? AND external_id = ?`,
+		in.ProjectID, string(in.Channel), in.ExternalID); err != nil {
+		return err
+	}
+	// The version guards cached and concurrent writers of that contact.
+	if err := db.txExec(ctx, tx, `UPDATE contacts SET version = version + 1 WHERE id = ?`, contactID); err != nil {
+		return err
+	}
+	return sql.ErrNoRows
 }
 
 // activeConversation returns the contact's open conversation on the channel

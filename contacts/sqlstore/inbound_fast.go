@@ -36,6 +36,9 @@ func (db *DB) recordKnownFast(ctx context.Context, in contacts.Inbound, idle tim
 		}
 	}
 	c, conv := known.contact.Clone(), known.conv
+	if in.VerifiedExternalID != "" && c.ExternalID != in.VerifiedExternalID {
+		return nil, false, nil // the full path links or detaches the identity
+	}
 	if in.At.Sub(conv.LastMessageAt) > idle {
 		db.senders.drop(key)
 		return nil, false, nil // the full path closes the idle conversation and opens one
