@@ -203,14 +203,23 @@ func TestInboundRejectsBadInput(t *testing.T) {
 }
 
 func TestInboundWhatsAppNinthDigit(t *testing.T) {
+	cases := []struct{ name, stored, fromWhatsApp string }{
+		// WhatsApp reports this Brazilian mobile without its ninth digit.
+		{"Brazil", "+55 11 98765-4321", "+551187654321"},
+		// An Argentine mobile stored with the 9 after +54, reported without.
+		{"Argentina", "+54 9 11 2345-6789", "+541123456789"},
+		// And the other way round.
+		{"Argentina without the 9 stored", "+54 11 2345-6789", "+5491123456789"},
+	}
 	eachStore(t, func(t *testing.T, db *DB) {
 		f := newFixture(t, db)
-		known := f.create(t, contacts.ContactInput{Name: str("Caio"), Phone: str("+55 11 98765-4321")})
-		// WhatsApp reports this Brazilian mobile without its ninth digit.
-		res := f.inbound(t, contacts.Inbound{Channel: contacts.ChannelWhatsApp, ExternalID: "551187654321", VerifiedPhone: "+551187654321",
-			ChannelMessageID: "wamid.9", Text: "oi"})
-		if res.NewContact || res.Contact.ID != known.ID {
-			t.Errorf("ninth-digit variant made a second contact: %+v", res.Contact)
+		for i, tc := range cases {
+			known := f.create(t, contacts.ContactInput{Name: str(tc.name), Phone: str(tc.stored)})
+			res := f.inbound(t, contacts.Inbound{Channel: contacts.ChannelWhatsApp, ExternalID: tc.fromWhatsApp[1:], VerifiedPhone: tc.fromWhatsApp,
+				ChannelMessageID: fmt.Sprint("wamid.", i), Text: "hola"})
+			if res.NewContact || res.Contact.ID != known.ID {
+				t.Errorf("%s: the variant %s made a second contact beside %s: %+v", tc.name, tc.fromWhatsApp, tc.stored, res.Contact)
+			}
 		}
 	})
 }
