@@ -1,12 +1,15 @@
 package webui
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"sort"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/switchboard-oss/switchboard/contacts"
 )
 
 func TestContactCRUD(t *testing.T) {
@@ -176,6 +179,32 @@ func TestDuplicates(t *testing.T) {
 		t.Errorf("group contacts %v, want %d and %d", ids, a, b)
 	}
 	e.do("GET", "/api/v1/contacts/duplicates?limit=0", nil).mustError(t, 422, "validation_failed")
+
+	// An email typed in a chat that another contact holds: a suggestion.
+	holder := idOf(e.createContact(map[string]any{"name": "Bea", "email": "bea@example.com"}))
+	res, err := e.svc.RecordInbound(context.Background(), contacts.Inbound{ProjectID: e.project.ID, Channel: contacts.ChannelWidget,
+		ExternalID: "visitor-1", Hints: contacts.Hints{Email: "bea@example.com"}, ChannelMessageID: "visitor-1:1", Text: "hi"}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r = e.do("GET", "/api/v1/contacts/duplicates", nil).must(t, http.StatusOK)
+	claimed := 0
+	for _, g := range r.list("groups") {
+		if g["reason"] != "claimed" {
+			continue
+		}
+		claimed++
+		var ids []int64
+		for _, c := range g["contacts"].([]any) {
+			ids = append(ids, idOf(c.(map[string]any)))
+		}
+		if g["value"] != "email: bea@example.com" || fmt.Sprint(ids) != fmt.Sprint([]int64{holder, res.Contact.ID}) {
+			t.Errorf("claimed group %v, want %d and %d over bea@example.com", g, holder, res.Contact.ID)
+		}
+	}
+	if claimed != 1 {
+		t.Errorf("%d claimed groups: %s", claimed, r.raw)
+	}
 }
 
 func TestExport(t *testing.T) {
