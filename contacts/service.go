@@ -331,9 +331,9 @@ func (s *Service) RecordInbound(ctx context.Context, in Inbound, idle time.Durat
 // own number after /start, an anonymous widget visitor who logs in), so one
 // person keeps one contact and one history. It runs after the message is
 // committed, as a merge staff can undo; if it fails, the claim recorded with
-// the message still shows the pair to staff. The holder must have no
-// identity of its own on the channel: two accounts sharing a number may be
-// two people.
+// the message still shows the pair to staff. For a phone, the holder must
+// have no identity of its own on the channel: two accounts sharing a number
+// may be two people.
 func (s *Service) linkVerified(ctx context.Context, in Inbound, res *InboundResult) {
 	if res.Duplicate || res.Contact == nil {
 		return
@@ -347,8 +347,8 @@ func (s *Service) linkVerified(ctx context.Context, in Inbound, res *InboundResu
 			s.log.Warn("link verified contact: holder", "contact", cl.OtherID, "err", err)
 			continue
 		}
-		if _, taken := holder.Identity(in.Channel); taken {
-			continue
+		if _, taken := holder.Identity(in.Channel); taken && cl.Field != "external_id" {
+			continue // a site's user id is one person, whichever browser
 		}
 		merged, _, err := s.Merge(ctx, ChannelActor, in.ProjectID, MergeRequest{PrimaryID: holder.ID, ContactIDs: []int64{res.Contact.ID}})
 		if err != nil {

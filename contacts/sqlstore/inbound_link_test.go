@@ -63,6 +63,9 @@ func TestInboundVerifiedValueLinksAnExistingIdentity(t *testing.T) {
 				return f.inbound(t, contacts.Inbound{Channel: contacts.ChannelWidget, ExternalID: visitor, VerifiedExternalID: identifier,
 					ChannelMessageID: id, Text: "hi"})
 			}
+			if first := visit("v0", "user-7", "v0:1"); first.Contact.ID != member.ID {
+				t.Fatalf("the member's first visit landed on contact %d", first.Contact.ID)
+			}
 			anon := visit("v1", "", "v1:1")
 			if anon.Contact.ID == member.ID {
 				t.Fatal("an anonymous visitor found the member")
