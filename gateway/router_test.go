@@ -305,6 +305,15 @@ func TestWorkerBackoffAndAbandon(t *testing.T) {
 	if calls != 3 {
 		t.Errorf("ran %d times, want 3 then abandoned", calls)
 	}
+	// A peer's Retry-After beyond the cap holds a job back an hour at most.
+	w.Handle("rate-limited", func(context.Context, *contacts.QueuedJob) error {
+		return &channels.RetryableError{After: 48 * time.Hour, Err: errors.New("429")}
+	})
+	db.Enqueue(context.Background(), &contacts.QueuedJob{ProjectID: 1, Kind: "rate-limited", CreatedAt: now})
+	w.RunOne(context.Background())
+	if job, err := db.Claim(context.Background(), now.Add(maxRetryAfter), time.Minute, contacts.JobKinds{Only: []string{"rate-limited"}}); err != nil || job == nil {
+		t.Errorf("a 48 h Retry-After held the job past %v (%v)", maxRetryAfter, err)
+	}
 	if backoff(1) != time.Second || backoff(4) != 8*time.Second || backoff(30) != 10*time.Minute {
 		t.Errorf("backoff: %v %v %v", backoff(1), backoff(4), backoff(30))
 	}

@@ -107,12 +107,16 @@ func (w *Worker) RunOne(ctx context.Context) (bool, error) {
 	default:
 		delay := backoff(job.Attempts)
 		if after, retryable := channels.IsRetryable(err); retryable && after > delay {
-			delay = after
+			delay = min(after, maxRetryAfter)
 		}
 		log.Warn("job failed; will retry", "error", err, "retry_in", delay.String())
 		return true, w.queue.Retry(bctx, job.ID, now.Add(delay), err.Error())
 	}
 }
+
+// maxRetryAfter caps how long a peer's Retry-After may hold a job back: a
+// peer asking for a day would otherwise park a customer's reply for a day.
+const maxRetryAfter = time.Hour
 
 // backoff doubles from one second to at most ten minutes.
 func backoff(attempt int) time.Duration {
