@@ -65,7 +65,7 @@ func TestConfig(t *testing.T) {
 	if red := string(Kind{}.Redact(out)); strings.Contains(red, "123:abc") || strings.Contains(red, "s3cret") || !strings.Contains(red, `"token_set":true`) {
 		t.Errorf("redacted: %s", red)
 	}
-	for _, bad := range []string{`{}`, `{"token": "123:abc"}`, `{"token": "123:abc", "secret_token": "short"}`, `{"token": "123:abc", "mode": "push", "secret_token": "s3cret-s3cret-s3cret"}`, `{"token": "x:y", "bogus": 1}`} {
+	for _, bad := range []string{`{}`, `{"token": "123:abc"}`, `{"token": "123:abc", "secret_token": "short"}`, `{"token": "123:abc", "mode": "push", "secret_token": "s3cret-s3cret-s3cret"}`, `{"token": "x:y", "bogus": 1}`, `{"token": "123:ab cd", "secret_token": "s3cret-s3cret-s3cret"}`, `{"token": "123:ab/../getMe?", "secret_token": "s3cret-s3cret-s3cret"}`} {
 		if _, err := (Kind{}).Normalize(json.RawMessage(bad)); err == nil {
 			t.Errorf("%s accepted", bad)
 		}
