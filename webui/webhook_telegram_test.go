@@ -87,3 +87,44 @@ func TestTelegramWebhookRegistration(t *testing.T) {
 	e.do("POST", "/api/v1/channels", map[string]any{"type": "telegram", "config": map[string]any{
 		"token": "123:abc", "secret_token": "hook-secret-0123456789", "api_url": "http://127.0.0.1:1"}}).mustError(t, 502, "bad_gateway")
 }
+
+// PATCH of a telegram channel's config registers the webhook again, so
+// Telegram calls with the new secret; settings it will not take are not kept.
+func TestTelegramWebhookReRegistration(t *testing.T) {
+	api := telegramtest.NewFakeBotAPI(t)
+	e := newEnv(t, func(s *Server) { s.publicURL = "https://chat.example.com" })
+	const oldSecret, newSecret = "hook-secret-0123456789", "hook-secret-abcdefghij"
+	id := e.do("POST", "/api/v1/channels", map[string]any{"type": "telegram", "name": "Shop bot", "config": map[string]any{
+		"token": "123:abc", "secret_token": oldSecret, "api_url": api.URL}}).must(t, 201).id()
+	path := fmt.Sprintf("/api/v1/channels/%d", id)
+	update, _ := os.ReadFile("../channels/telegram/testdata/text.json")
+
+	e.do("PATCH", path, map[string]any{"config": map[string]any{"secret_token": newSecret}}).must(t, 200)
+	hook := api.WebhookSet()
+	if hook["secret_token"] != newSecret || hook["url"] != fmt.Sprintf("https://chat.example.com/channels/telegram/%d/webhook", id) {
+		t.Errorf("setWebhook got %v", hook)
+	}
+	e.telegramPost(id, newSecret, string(update)).must(t, 200)
+	e.telegramPost(id, oldSecret, string(update)).mustError(t, 401, "unauthorized")
+
+	// A rename alone does not call Telegram: it works while the Bot API is down.
+	api.SetDown(http.StatusBadGateway)
+	e.do("PATCH", path, map[string]any{"name": "Renamed"}).must(t, 200)
+	// A new secret that cannot be registered: 502, and the old settings stay.
+	e.do("PATCH", path, map[string]any{"name": "Lost", "config": map[string]any{"secret_token": "hook-secret-never-used"}}).mustError(t, 502, "bad_gateway")
+	api.SetDown(0)
+	// A token Telegram refuses: 422 on the token, and the old settings stay.
+	e.do("PATCH", path, map[string]any{"config": map[string]any{"token": "bad:token", "secret_token": "hook-secret-never-used"}}).mustError(t, 422, "validation_failed")
+	if got := e.do("GET", path, nil).must(t, 200); got.body["name"] != "Renamed" {
+		t.Errorf("after failed updates: %s", got.raw)
+	}
+	e.telegramPost(id, "hook-secret-never-used", string(update)).mustError(t, 401, "unauthorized")
+	e.telegramPost(id, newSecret, string(update)).must(t, 200)
+	if hook := api.WebhookSet(); hook["secret_token"] != newSecret || api.TokenSeen != "bad:token" {
+		t.Errorf("setWebhook got %v", hook)
+	}
+	e.drainJobs()
+	if sent := api.Sends(); len(sent) != 1 || api.TokenSeen != "123:abc" {
+		t.Errorf("the reply went out with token %q: %v", api.TokenSeen, sent)
+	}
+}

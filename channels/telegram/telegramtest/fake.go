@@ -118,3 +118,10 @@ func (f *FakeBotAPI) Sends() []map[string]string {
 	defer f.mu.Unlock()
 	return append([]map[string]string(nil), f.Sent...)
 }
+
+// SetDown sets Down while the server may be answering calls.
+func (f *FakeBotAPI) SetDown(status int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.Down = status
+}
