@@ -128,3 +128,43 @@ func TestTelegramWebhookReRegistration(t *testing.T) {
 		t.Errorf("the reply went out with token %q: %v", api.TokenSeen, sent)
 	}
 }
+
+// Two bots of one project get the same chat and message ids for different
+// messages (ids count per bot); neither may be dropped as the other's copy.
+func TestTelegramTwoBotsOneProject(t *testing.T) {
+	e := newEnv(t)
+	const secret = "hook-secret-0123456789"
+	apis := []*telegramtest.FakeBotAPI{telegramtest.NewFakeBotAPI(t), telegramtest.NewFakeBotAPI(t)}
+	update, _ := os.ReadFile("../channels/telegram/testdata/text.json")
+	edited, _ := os.ReadFile("../channels/telegram/testdata/edited.json")
+	for i, api := range apis {
+		id := e.do("POST", "/api/v1/channels", map[string]any{"type": "telegram", "name": fmt.Sprintf("Bot %d", i), "config": map[string]any{
+			"token": fmt.Sprintf("%d:abc", 100+i), "secret_token": secret, "api_url": api.URL}}).must(t, 201).id()
+		e.telegramPost(id, secret, string(update)).must(t, 200)
+		e.telegramPost(id, secret, string(update)).must(t, 200) // a redelivery is still one message
+		if i == 1 {
+			e.telegramPost(id, secret, string(edited)).must(t, 200) // the second bot's message only
+		}
+	}
+	cs := e.do("GET", "/api/v1/contacts?channel=telegram", nil).must(t, 200).list("contacts")
+	if len(cs) != 1 {
+		t.Fatalf("contacts: %v", cs)
+	}
+	var texts []string
+	for _, cv := range e.do("GET", fmt.Sprintf("/api/v1/contacts/%d/conversations", int64(cs[0]["id"].(float64))), nil).must(t, 200).list("conversations") {
+		for _, m := range e.do("GET", fmt.Sprintf("/api/v1/conversations/%d/messages", int64(cv["id"].(float64))), nil).must(t, 200).list("messages") {
+			if m["direction"] == "inbound" {
+				texts = append(texts, m["text"].(string))
+			}
+		}
+	}
+	if len(texts) != 2 || texts[0] == texts[1] {
+		t.Errorf("inbound messages: %q", texts)
+	}
+	e.drainJobs()
+	for i, api := range apis {
+		if sent := api.Sends(); len(sent) != 1 || sent[0]["chat_id"] != "111222333" || api.TokenSeen != fmt.Sprintf("%d:abc", 100+i) {
+			t.Errorf("bot %d sent %v with token %q", i, sent, api.TokenSeen)
+		}
+	}
+}

@@ -63,7 +63,7 @@ func (s *Sender) Send(ctx context.Context, m channels.Outbound) (string, error) 
 	if err != nil {
 		return "", classify(fmt.Errorf("telegram sendMessage: %w", err))
 	}
-	return fmt.Sprintf("%d:%d", chatID, sent.MessageID), nil
+	return MessageID(m.ChannelID, chatID, sent.MessageID), nil
 }
 
 // classify marks what is worth retrying: flood control (429, with its
