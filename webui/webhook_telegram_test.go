@@ -168,3 +168,36 @@ func TestTelegramTwoBotsOneProject(t *testing.T) {
 		}
 	}
 }
+
+// A user who already wrote and then shares their own contact card: the
+// number Telegram vouches for becomes the contact's phone. Someone else's
+// card does not.
+func TestTelegramSharedOwnContact(t *testing.T) {
+	e := newEnv(t)
+	const secret = "hook-secret-0123456789"
+	id := e.do("POST", "/api/v1/channels", map[string]any{"type": "telegram", "config": map[string]any{
+		"token": "123:abc", "secret_token": secret, "api_url": telegramtest.NewFakeBotAPI(t).URL}}).must(t, 201).id()
+	contact := func() map[string]any {
+		t.Helper()
+		cs := e.do("GET", "/api/v1/contacts?channel=telegram", nil).must(t, 200).list("contacts")
+		if len(cs) != 1 {
+			t.Fatalf("contacts: %v", cs)
+		}
+		return e.do("GET", fmt.Sprintf("/api/v1/contacts/%d", int64(cs[0]["id"].(float64))), nil).must(t, 200).body
+	}
+	for _, f := range []string{"start.json", "other_contact.json"} {
+		update, _ := os.ReadFile("../channels/telegram/testdata/" + f)
+		e.telegramPost(id, secret, string(update)).must(t, 200)
+	}
+	if c := contact(); c["phone"] != nil && c["phone"] != "" {
+		t.Fatalf("someone else's card set the phone: %v", c)
+	}
+	own, _ := os.ReadFile("../channels/telegram/testdata/own_contact.json")
+	e.telegramPost(id, secret, string(own)).must(t, 200)
+	c := contact()
+	sources, _ := c["sources"].(map[string]any)
+	src, _ := sources["phone"].(map[string]any)
+	if c["phone"] != "+351912345678" || c["telegram_id"] != "111222333" || src["source"] != "channel" {
+		t.Errorf("after sharing their own card: %v", c)
+	}
+}
