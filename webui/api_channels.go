@@ -108,11 +108,43 @@ func (s *Server) updateChannel(c *fiber.Ctx) error {
 		return err
 	}
 	p := who(c)
+	old, err := s.svc.Channel(c.UserContext(), p.ProjectID, id)
+	if err != nil {
+		return err
+	}
 	ch, err := s.svc.UpdateChannelBy(c.UserContext(), p.Actor, p.ProjectID, id, s.kinds, in)
 	if err != nil {
 		return err
 	}
+	// New settings (a Telegram token, secret or mode) must reach the
+	// provider too, or it keeps calling with the old secret and every
+	// webhook is refused. As on create, settings the provider will not
+	// take are not kept: the old ones, which it still uses, come back.
+	if string(ch.Config) != string(old.Config) {
+		if err := s.activate(c, ch); err != nil {
+			if _, rerr := s.svc.UpdateChannelBy(c.UserContext(), p.Actor, p.ProjectID, id, s.kinds, revertInput(old, ch)); rerr != nil {
+				s.log.Error("restore a channel's settings after its activation failed", "channel_id", id, "error", rerr)
+			}
+			return err
+		}
+	}
 	return c.JSON(s.channelJSON(ch))
+}
+
+// revertInput is the update that turns channel now back into old: its
+// name, and its config key by key (keys old lacked are removed).
+func revertInput(old, now *contacts.ChannelConfig) contacts.ChannelInput {
+	cfg := map[string]json.RawMessage{}
+	_ = json.Unmarshal(now.Config, &cfg) // stored configs are JSON objects
+	for k := range cfg {
+		cfg[k] = json.RawMessage("null")
+	}
+	var was map[string]json.RawMessage
+	_ = json.Unmarshal(old.Config, &was)
+	for k, v := range was {
+		cfg[k] = v
+	}
+	return contacts.ChannelInput{Name: &old.Name, Config: cfg}
 }
 
 func (s *Server) deleteChannel(c *fiber.Ctx) error {

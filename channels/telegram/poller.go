@@ -3,6 +3,7 @@ package telegram
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -108,24 +109,24 @@ func (p *Poller) poll(ctx context.Context, ch contacts.ChannelConfig, cfg *Confi
 	log := p.Log.With("component", "telegram-poller", "channel_id", ch.ID)
 	client := ctxClient{ctx: ctx, c: &http.Client{Timeout: time.Duration(p.Wait+15) * time.Second}}
 	offset, failures := 0, 0
-	var bot *tgbotapi.BotAPI
+	var b *bot
 	for ctx.Err() == nil {
 		err := func() error {
-			if bot == nil {
-				b, err := tgbotapi.NewBotAPIWithClient(cfg.Token, cfg.APIURL+"/bot%s/%s", client)
+			if b == nil {
+				nb, err := newBot(cfg, client)
 				if err != nil {
-					return err
+					return fmt.Errorf("telegram getMe: %w", err)
 				}
 				// getUpdates is refused while a webhook is set.
-				if _, err := b.MakeRequest("deleteWebhook", nil); err != nil {
-					return err
+				if _, err := nb.call("deleteWebhook", nil); err != nil {
+					return fmt.Errorf("telegram deleteWebhook: %w", err)
 				}
-				bot = b
+				b = nb
 			}
-			resp, err := bot.MakeRequest("getUpdates", tgbotapi.Params{"offset": strconv.Itoa(offset),
+			resp, err := b.call("getUpdates", tgbotapi.Params{"offset": strconv.Itoa(offset),
 				"timeout": strconv.Itoa(p.Wait), "allowed_updates": `["message","edited_message"]`})
 			if err != nil {
-				return err
+				return fmt.Errorf("telegram getUpdates: %w", err)
 			}
 			var updates []json.RawMessage
 			if err := json.Unmarshal(resp.Result, &updates); err != nil {

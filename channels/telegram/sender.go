@@ -20,24 +20,24 @@ type Sender struct {
 	channel channels.ChannelLookup
 	client  *http.Client
 	mu      sync.Mutex
-	bots    map[string]*tgbotapi.BotAPI // by token and API URL
+	bots    map[string]*bot // by token and API URL
 }
 
 var _ channels.Sender = (*Sender)(nil)
 
 // NewSender builds a sender; channel looks a channel config up by id.
 func NewSender(channel channels.ChannelLookup) *Sender {
-	return &Sender{channel: channel, client: &http.Client{Timeout: 15 * time.Second}, bots: map[string]*tgbotapi.BotAPI{}}
+	return &Sender{channel: channel, client: &http.Client{Timeout: 15 * time.Second}, bots: map[string]*bot{}}
 }
 
-func (s *Sender) bot(cfg *Config) (*tgbotapi.BotAPI, error) {
+func (s *Sender) botFor(cfg *Config) (*bot, error) {
 	key := cfg.APIURL + "|" + cfg.Token
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if b, ok := s.bots[key]; ok {
 		return b, nil
 	}
-	b, err := tgbotapi.NewBotAPIWithClient(cfg.Token, cfg.APIURL+"/bot%s/%s", s.client)
+	b, err := newBot(cfg, s.client)
 	if err != nil {
 		return nil, classify(fmt.Errorf("telegram getMe: %w", err))
 	}
@@ -55,15 +55,15 @@ func (s *Sender) Send(ctx context.Context, m channels.Outbound) (string, error) 
 	if err != nil {
 		return "", fmt.Errorf("telegram chat id %q: %w", m.To, err)
 	}
-	b, err := s.bot(cfg)
+	b, err := s.botFor(cfg)
 	if err != nil {
 		return "", err
 	}
-	sent, err := b.Send(tgbotapi.NewMessage(chatID, m.Text))
+	sent, err := b.send(tgbotapi.NewMessage(chatID, m.Text))
 	if err != nil {
 		return "", classify(fmt.Errorf("telegram sendMessage: %w", err))
 	}
-	return fmt.Sprintf("%d:%d", chatID, sent.MessageID), nil
+	return MessageID(m.ChannelID, chatID, sent.MessageID), nil
 }
 
 // classify marks what is worth retrying: flood control (429, with its

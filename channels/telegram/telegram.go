@@ -38,7 +38,12 @@ func Parse(raw json.RawMessage) (*Config, error) {
 		return nil, err
 	}
 	v := &contacts.ValidationError{}
-	if cfg.Token = strings.TrimSpace(cfg.Token); !strings.Contains(cfg.Token, ":") || len(cfg.Token) > 200 {
+	// Telegram's tokens are digits, ':' and URL-safe letters. Holding to
+	// that keeps the token as written in the request URL, so the one form
+	// redact looks for is the only form an error can quote.
+	if cfg.Token = strings.TrimSpace(cfg.Token); !strings.Contains(cfg.Token, ":") || len(cfg.Token) > 200 || strings.ContainsFunc(cfg.Token, func(r rune) bool {
+		return !(urlSafe(r) || r == ':')
+	}) {
 		v.Add("config.token", "is required: the bot token from @BotFather (123456:ABC...)")
 	}
 	if cfg.Mode == "" {
@@ -48,7 +53,7 @@ func Parse(raw json.RawMessage) (*Config, error) {
 		v.Add("config.mode", "must be webhook or polling")
 	}
 	if cfg.Mode == "webhook" && (len(cfg.SecretToken) < 16 || len(cfg.SecretToken) > 256 || strings.ContainsFunc(cfg.SecretToken, func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-')
+		return !urlSafe(r)
 	})) {
 		v.Add("config.secret_token", "is required for webhooks: 16-256 letters, digits, '_' or '-'")
 	}
@@ -60,6 +65,11 @@ func Parse(raw json.RawMessage) (*Config, error) {
 		v.Add("config.api_url", "must be an http(s) URL")
 	}
 	return &cfg, v.Err()
+}
+
+// urlSafe: an ASCII letter, digit, '_' or '-'.
+func urlSafe(r rune) bool {
+	return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-'
 }
 
 // Kind validates Telegram settings.
@@ -99,25 +109,31 @@ func (Kind) Activate(ctx context.Context, ch *contacts.ChannelConfig, publicURL 
 	if err != nil || cfg.Mode != "webhook" {
 		return err
 	}
-	bot, err := tgbotapi.NewBotAPIWithClient(cfg.Token, cfg.APIURL+"/bot%s/%s", &http.Client{Timeout: 15 * time.Second})
+	b, err := newBot(cfg, &http.Client{Timeout: 15 * time.Second})
 	if err != nil {
-		return refused(err)
+		return refused(err, cfg.Token)
 	}
-	_, err = bot.MakeRequest("setWebhook", tgbotapi.Params{
+	_, err = b.call("setWebhook", tgbotapi.Params{
 		"url":             strings.TrimRight(publicURL, "/") + WebhookPath(ch.ID),
 		"secret_token":    cfg.SecretToken,
 		"allowed_updates": `["message","edited_message"]`,
 	})
 	if err != nil {
-		return refused(err)
+		return refused(err, cfg.Token)
 	}
 	return nil
 }
 
-func refused(err error) error {
+// refused maps an error of a Bot API call: Telegram's own answer is a
+// validation error on the token, anything else a failure to reach it. err
+// is already redacted; Telegram's description is scrubbed too, as it goes
+// into a new error.
+func refused(err error, token string) error {
 	var te *tgbotapi.Error
-	if errors.As(err, &te) {
-		return contacts.Invalid("config.token", "Telegram refused it: "+te.Message)
+	// A 5xx or flood control says nothing about the token: the Bot API
+	// could not take the call, as when it cannot be reached.
+	if errors.As(err, &te) && te.Code < 500 && te.Code != http.StatusTooManyRequests {
+		return contacts.Invalid("config.token", "Telegram refused it: "+scrub(te.Message, token))
 	}
 	return fmt.Errorf("reach the Telegram Bot API: %w", err)
 }

@@ -27,9 +27,12 @@ func TestInbound(t *testing.T) {
 	if err != nil || !ok {
 		t.Fatalf("text: %v %v", ok, err)
 	}
-	if in.ExternalID != "111222333" || in.Handle != "@anasilva" || in.Hints.FirstName != "Ana" || in.ChannelMessageID != "111222333:41" ||
+	if in.ExternalID != "111222333" || in.Handle != "@anasilva" || in.Hints.FirstName != "Ana" || in.ChannelMessageID != "9/111222333:41" ||
 		in.Text != "Olá! Do you ship to Lisbon?" || in.ChannelID != 9 || in.At.Unix() != 1767000000 {
 		t.Errorf("text: %+v", in)
+	}
+	if other, _, _ := Inbound(fixture(t, "text.json"), 3, 10); other.ChannelMessageID == in.ChannelMessageID {
+		t.Errorf("two bots' messages share the id %q", in.ChannelMessageID)
 	}
 	if in, _, _ := Inbound(fixture(t, "start.json"), 3, 9); in.Text != "/start" {
 		t.Errorf("/start: %+v", in)
@@ -43,7 +46,7 @@ func TestInbound(t *testing.T) {
 		t.Errorf("someone else's contact taken as the sender's phone: %+v", other)
 	}
 	edit, ok, err := Inbound(fixture(t, "edited.json"), 3, 9)
-	if err != nil || !ok || !edit.Edit || edit.ChannelMessageID != "111222333:41" || edit.Text != "Olá! Do you ship to Porto?" || edit.At.Unix() != 1767000030 {
+	if err != nil || !ok || !edit.Edit || edit.ChannelMessageID != "9/111222333:41" || edit.Text != "Olá! Do you ship to Porto?" || edit.At.Unix() != 1767000030 {
 		t.Errorf("edit: %+v %v %v", edit, ok, err)
 	}
 	for _, f := range []string{"group.json"} {
@@ -65,7 +68,7 @@ func TestConfig(t *testing.T) {
 	if red := string(Kind{}.Redact(out)); strings.Contains(red, "123:abc") || strings.Contains(red, "s3cret") || !strings.Contains(red, `"token_set":true`) {
 		t.Errorf("redacted: %s", red)
 	}
-	for _, bad := range []string{`{}`, `{"token": "123:abc"}`, `{"token": "123:abc", "secret_token": "short"}`, `{"token": "123:abc", "mode": "push", "secret_token": "s3cret-s3cret-s3cret"}`, `{"token": "x:y", "bogus": 1}`} {
+	for _, bad := range []string{`{}`, `{"token": "123:abc"}`, `{"token": "123:abc", "secret_token": "short"}`, `{"token": "123:abc", "mode": "push", "secret_token": "s3cret-s3cret-s3cret"}`, `{"token": "x:y", "bogus": 1}`, `{"token": "123:ab cd", "secret_token": "s3cret-s3cret-s3cret"}`, `{"token": "123:ab/../getMe?", "secret_token": "s3cret-s3cret-s3cret"}`} {
 		if _, err := (Kind{}).Normalize(json.RawMessage(bad)); err == nil {
 			t.Errorf("%s accepted", bad)
 		}
@@ -87,7 +90,7 @@ func TestSender(t *testing.T) {
 	})
 	out := channels.Outbound{ChannelID: 9, To: "111222333", Text: "Hi Ana!"}
 	id, err := s.Send(context.Background(), out)
-	if err != nil || id != "111222333:501" {
+	if err != nil || id != "9/111222333:501" {
 		t.Fatalf("send: %q %v", id, err)
 	}
 	sent := api.Sends()

@@ -28,6 +28,16 @@ func (c *Config) CheckSecret(header string) error {
 	return nil
 }
 
+// MessageID is how the gateway knows a Telegram message: the bot's channel,
+// the chat and the message id. Message ids count per bot and chat, and a
+// user's private chat has the same id with every bot, so two bots of one
+// project see the same chat:message pair for different messages; without
+// the channel the second would be dropped as a redelivery of the first.
+// An edit carries the id of the message it changes, so it finds it.
+func MessageID(channelID, chatID int64, messageID int) string {
+	return fmt.Sprintf("%d/%d:%d", channelID, chatID, messageID)
+}
+
 // Inbound turns an update into the gateway's input; an edited message comes
 // back with Edit set. ok is false for updates the gateway does not handle
 // (groups, channels, bots, service messages); they are acknowledged and
@@ -47,7 +57,7 @@ func Inbound(body []byte, projectID, channelID int64) (in contacts.Inbound, ok b
 	in = contacts.Inbound{ProjectID: projectID, ChannelID: channelID, Channel: contacts.ChannelTelegram,
 		ExternalID: strconv.FormatInt(m.Chat.ID, 10), Text: m.Text,
 		Hints:            contacts.Hints{FirstName: m.From.FirstName, LastName: m.From.LastName},
-		ChannelMessageID: fmt.Sprintf("%d:%d", m.Chat.ID, m.MessageID), At: time.Unix(int64(m.Date), 0).UTC(), Edit: edit}
+		ChannelMessageID: MessageID(channelID, m.Chat.ID, m.MessageID), At: time.Unix(int64(m.Date), 0).UTC(), Edit: edit}
 	if edit && m.EditDate > 0 {
 		in.At = time.Unix(int64(m.EditDate), 0).UTC()
 	}

@@ -24,6 +24,10 @@ type FakeBotAPI struct {
 	TokenSeen string
 	Webhook   map[string]string // the last setWebhook call's values
 	Updates   []string          // updates getUpdates hands out, by update_id order
+	// Down, when set, is the HTTP status every call answers with: a Bot API
+	// error whose description quotes the request path, token and all (as a
+	// proxy in front of the Bot API might), to show nothing passes it on.
+	Down int
 }
 
 // NewFakeBotAPI starts a fake Bot API, closed when the test ends.
@@ -36,6 +40,12 @@ func NewFakeBotAPI(t testing.TB) *FakeBotAPI {
 		defer f.mu.Unlock()
 		f.TokenSeen = parts[0]
 		w.Header().Set("Content-Type", "application/json")
+		if f.Down != 0 {
+			w.WriteHeader(f.Down)
+			json.NewEncoder(w).Encode(map[string]any{"ok": false, "error_code": f.Down,
+				"description": http.StatusText(f.Down) + ": POST " + r.URL.Path})
+			return
+		}
 		switch parts[len(parts)-1] {
 		case "getMe":
 			if f.TokenSeen == "bad:token" {
@@ -107,4 +117,11 @@ func (f *FakeBotAPI) Sends() []map[string]string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return append([]map[string]string(nil), f.Sent...)
+}
+
+// SetDown sets Down while the server may be answering calls.
+func (f *FakeBotAPI) SetDown(status int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.Down = status
 }
