@@ -71,7 +71,7 @@ func TestTelegramTokenNotInErrors(t *testing.T) {
 				}
 			}
 			status, _ := reply["status"].(string)
-			if !strings.HasPrefix(status, "failed: retryable") || !strings.Contains(status, "<token>") || strings.Contains(string(msgs.raw), "SeKrEt") {
+			if !strings.HasPrefix(status, "queued: retryable") || !strings.Contains(status, "<token>") || strings.Contains(string(msgs.raw), "SeKrEt") {
 				t.Errorf("the reply's status: %q (messages %s)", status, msgs.raw)
 			}
 
