@@ -64,10 +64,11 @@ type Server struct {
 	router        *gateway.Router
 	kinds         map[string]contacts.ChannelKind
 	publicURL     string
-	whatsapp      pairer         // nil: pairing is not running
-	visitors      *windowLimiter // messages per widget visitor
-	logins        *windowLimiter // sign-in attempts per address and per email
-	geo           widget.GeoIPs  // GeoIP databases of widget channels
+	whatsapp      pairer                 // nil: pairing is not running
+	visitors      *windowLimiter         // messages per widget visitor
+	visitorTap    func(contacts.Inbound) // tests: sees each widget message before it is recorded
+	logins        *windowLimiter         // sign-in attempts per address and per email
+	geo           widget.GeoIPs          // GeoIP databases of widget channels
 	log           *slog.Logger
 	app           *fiber.App
 	auth          []authenticator

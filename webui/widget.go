@@ -1,6 +1,7 @@
 package webui
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strconv"
@@ -22,6 +23,9 @@ var widgetLimit = limiter.Config{Max: 120, Expiration: time.Minute,
 	LimitReached: func(c *fiber.Ctx) error {
 		return &requestError{fiber.StatusTooManyRequests, "too many requests; slow down"}
 	}}
+
+// errVisitorLimit answers a visitor past visitorLimit messages.
+var errVisitorLimit = &requestError{fiber.StatusTooManyRequests, "too many messages from this visitor; slow down"}
 
 // widgetChannel resolves the path's public key to a widget or live-chat
 // channel and checks the browser's Origin against its allowed origins.
@@ -63,7 +67,7 @@ type chatChannel struct {
 // the visitor wrote from (and, with a GeoIP database configured, their
 // country, region and city as hints).
 func (s *Server) inbound(cc *chatChannel, m *widget.Message, ip, userAgent string) (contacts.Inbound, error) {
-	in, err := m.Inbound(cc.ch.ProjectID, cc.kind, s.svc.Region(), s.svc.Now())
+	in, err := m.Inbound(cc.cfg, cc.ch.ProjectID, cc.kind, s.svc.Region(), s.svc.Now())
 	if err != nil {
 		return in, err
 	}
@@ -78,6 +82,14 @@ func (s *Server) inbound(cc *chatChannel, m *widget.Message, ip, userAgent strin
 		}
 	}
 	return in, nil
+}
+
+// receiveVisitor records a visitor's message through the router.
+func (s *Server) receiveVisitor(ctx context.Context, in contacts.Inbound) (*contacts.InboundResult, error) {
+	if s.visitorTap != nil {
+		s.visitorTap(in)
+	}
+	return s.router.Receive(ctx, in)
 }
 
 func (s *Server) widgetPreflight(c *fiber.Ctx) error {
@@ -101,13 +113,13 @@ func (s *Server) widgetPost(c *fiber.Ctx) error {
 		return err
 	}
 	if !s.visitors.allow(fmt.Sprintf("%d:%s", cc.ch.ID, m.VisitorID)) {
-		return &requestError{fiber.StatusTooManyRequests, "too many messages from this visitor; slow down"}
+		return errVisitorLimit
 	}
 	in, err := s.inbound(cc, &m, c.IP(), c.Get(fiber.HeaderUserAgent))
 	if err != nil {
 		return err
 	}
-	res, err := s.router.Receive(c.UserContext(), in)
+	res, err := s.receiveVisitor(c.UserContext(), in)
 	if err != nil {
 		return err
 	}
@@ -126,8 +138,8 @@ func (s *Server) widgetPoll(c *fiber.Ctx) error {
 		return err
 	}
 	ch, kind := cc.ch, cc.kind
-	m := widget.Message{VisitorID: c.Query("visitor_id"), Text: "poll"}
-	if _, err := m.Inbound(ch.ProjectID, kind, s.svc.Region(), time.Time{}); err != nil {
+	visitor := c.Query("visitor_id")
+	if err := widget.CheckVisitorID(visitor); err != nil {
 		return err
 	}
 	after := int64(0)
@@ -136,7 +148,7 @@ func (s *Server) widgetPoll(c *fiber.Ctx) error {
 			return contacts.Invalid("after", "must be a message id (a non-negative integer)")
 		}
 	}
-	msgs, err := s.svc.VisitorMessages(c.UserContext(), ch.ProjectID, kind, m.VisitorID, after)
+	msgs, err := s.svc.VisitorMessages(c.UserContext(), ch.ProjectID, kind, visitor, after)
 	if err != nil {
 		return err
 	}
