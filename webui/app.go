@@ -65,6 +65,7 @@ type Server struct {
 	kinds         map[string]contacts.ChannelKind
 	publicURL     string
 	whatsapp      pairer                 // nil: pairing is not running
+	proxies       trustedProxies         // may set X-Forwarded-For; see clientIP
 	visitors      *windowLimiter         // messages per widget visitor
 	visitorTap    func(contacts.Inbound) // tests: sees each widget message before it is recorded
 	logins        *windowLimiter         // sign-in attempts per address and per email
@@ -81,6 +82,11 @@ func New(cfg Config) *Server {
 		cfg.Logger = slog.Default()
 	}
 	s := &Server{dataDir: cfg.DataDir, exports: cfg.Exports, svc: cfg.Service, router: cfg.Router, kinds: cfg.Kinds, publicURL: cfg.PublicURL, visitors: newWindowLimiter(visitorLimit, time.Minute), logins: newWindowLimiter(loginAttempts, loginWindow), log: cfg.Logger.With("component", "webui"), listCountWait: cfg.ListCountWait}
+	var bad []string
+	s.proxies, bad = parseTrustedProxies(cfg.TrustedProxies)
+	for _, p := range bad {
+		s.log.Warn("trusted proxy is not an IP or CIDR; ignored", "proxy", p)
+	}
 	if s.listCountWait == 0 {
 		s.listCountWait = DefaultListCountWait
 	}
@@ -94,7 +100,7 @@ func New(cfg Config) *Server {
 		BodyLimit:               BodyLimit,
 		ProxyHeader:             fiber.HeaderXForwardedFor,
 		EnableTrustedProxyCheck: true,
-		EnableIPValidation:      true, // the first valid address of X-Forwarded-For
+		EnableIPValidation:      true, // c.IP(): the first valid address of X-Forwarded-For; the widget uses clientIP
 		TrustedProxies:          cfg.TrustedProxies,
 		ErrorHandler:            s.handleError,
 		DisableStartupMessage:   true,

@@ -65,7 +65,7 @@ type chatChannel struct {
 
 // inbound turns a visitor's message into the gateway's input, with where
 // the visitor wrote from (and, with a GeoIP database configured, their
-// country, region and city as hints).
+// country, region and city as hints). ip is clientIP's answer.
 func (s *Server) inbound(cc *chatChannel, m *widget.Message, ip, userAgent string) (contacts.Inbound, error) {
 	in, err := m.Inbound(cc.cfg, cc.ch.ProjectID, cc.kind, s.svc.Region(), s.svc.Now())
 	if err != nil {
@@ -115,7 +115,7 @@ func (s *Server) widgetPost(c *fiber.Ctx) error {
 	if !s.visitors.allow(fmt.Sprintf("%d:%s", cc.ch.ID, m.VisitorID)) {
 		return errVisitorLimit
 	}
-	in, err := s.inbound(cc, &m, c.IP(), c.Get(fiber.HeaderUserAgent))
+	in, err := s.inbound(cc, &m, s.clientIP(c), c.Get(fiber.HeaderUserAgent))
 	if err != nil {
 		return err
 	}

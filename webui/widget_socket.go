@@ -25,6 +25,7 @@ import (
 type socketLocals struct {
 	*chatChannel
 	visitor string
+	ip      string // clientIP at the upgrade: the socket has no request to ask
 }
 
 // socketLocalsKey is a string: the websocket middleware carries only
@@ -45,7 +46,7 @@ func (s *Server) widgetUpgrade(c *fiber.Ctx) error {
 	if err := widget.CheckVisitorID(visitor); err != nil {
 		return err
 	}
-	c.Locals(socketLocalsKey, &socketLocals{chatChannel: cc, visitor: visitor})
+	c.Locals(socketLocalsKey, &socketLocals{chatChannel: cc, visitor: visitor, ip: s.clientIP(c)})
 	return c.Next()
 }
 
@@ -85,7 +86,7 @@ func (s *Server) widgetSocket(conn *websocket.Conn) {
 				out <- socketFrame{Type: "error", Error: &errorDetail{Code: codeRateLimited, Message: errVisitorLimit.message}}
 				continue
 			}
-			in, err := s.inbound(loc.chatChannel, &m, conn.IP(), conn.Headers(fiber.HeaderUserAgent))
+			in, err := s.inbound(loc.chatChannel, &m, loc.ip, conn.Headers(fiber.HeaderUserAgent))
 			if err == nil {
 				var res *contacts.InboundResult
 				if res, err = s.receiveVisitor(ctx, in); err == nil {
