@@ -18,11 +18,21 @@ import (
 // for replies with the channel's public key (no API key). The WebSocket
 // transport comes with the rest of the gateway.
 
-// widgetLimit bounds one client address's requests to the public endpoints.
-var widgetLimit = limiter.Config{Max: 120, Expiration: time.Minute,
-	LimitReached: func(c *fiber.Ctx) error {
-		return &requestError{fiber.StatusTooManyRequests, "too many requests; slow down"}
-	}}
+// widgetRequestLimit bounds one client address's requests to the public
+// endpoints: polls, config, socket upgrades, preflights. Messages are
+// counted apart, per address across both transports (visitorIPs), so a
+// visitor's polling does not eat into what they may say.
+func (s *Server) widgetRequestLimit() limiter.Config {
+	return limiter.Config{Max: 120, Expiration: time.Minute,
+		KeyGenerator: s.clientIP,
+		Next:         func(c *fiber.Ctx) bool { return c.Method() == fiber.MethodPost },
+		LimitReached: func(c *fiber.Ctx) error {
+			return &requestError{fiber.StatusTooManyRequests, "too many requests; slow down"}
+		}}
+}
+
+// errAddressLimit answers a client address past visitorIPLimit messages.
+var errAddressLimit = &requestError{fiber.StatusTooManyRequests, "too many messages from this address; slow down"}
 
 // errVisitorLimit answers a visitor past visitorLimit messages.
 var errVisitorLimit = &requestError{fiber.StatusTooManyRequests, "too many messages from this visitor; slow down"}
@@ -103,7 +113,12 @@ func (s *Server) widgetPreflight(c *fiber.Ctx) error {
 }
 
 // widgetPost records a visitor's message; answered only after it is stored.
+// Every post counts toward its address's limit, a refused one too.
 func (s *Server) widgetPost(c *fiber.Ctx) error {
+	ip := s.clientIP(c)
+	if !s.visitorIPs.allow(ip) {
+		return errAddressLimit
+	}
 	cc, err := s.widgetChannel(c)
 	if err != nil {
 		return err
@@ -115,7 +130,7 @@ func (s *Server) widgetPost(c *fiber.Ctx) error {
 	if !s.visitors.allow(fmt.Sprintf("%d:%s", cc.ch.ID, m.VisitorID)) {
 		return errVisitorLimit
 	}
-	in, err := s.inbound(cc, &m, s.clientIP(c), c.Get(fiber.HeaderUserAgent))
+	in, err := s.inbound(cc, &m, ip, c.Get(fiber.HeaderUserAgent))
 	if err != nil {
 		return err
 	}

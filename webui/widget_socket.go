@@ -76,6 +76,12 @@ func (s *Server) widgetSocket(conn *websocket.Conn) {
 			if err != nil {
 				return
 			}
+			// Every frame counts toward the address's limit, shared with
+			// its HTTP posts, a malformed one too.
+			if !s.visitorIPs.allow(loc.ip) {
+				out <- socketFrame{Type: "error", Error: &errorDetail{Code: codeRateLimited, Message: errAddressLimit.message}}
+				continue
+			}
 			var m widget.Message
 			if err := json.Unmarshal(raw, &m); err != nil {
 				out <- socketFrame{Type: "error", Error: &errorDetail{Code: codeBadRequest, Message: "frames are JSON objects with a text"}}
