@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -56,7 +58,7 @@ func (s *Server) widgetChannel(c *fiber.Ctx) (*chatChannel, error) {
 		return nil, err
 	}
 	origin := c.Get(fiber.HeaderOrigin)
-	if !cfg.OriginAllowed(origin) {
+	if !cfg.OriginAllowed(origin) && !s.ownOrigin(c, origin) {
 		return nil, &requestError{fiber.StatusForbidden, "this site may not use this chat channel"}
 	}
 	if origin != "" {
@@ -64,6 +66,22 @@ func (s *Server) widgetChannel(c *fiber.Ctx) (*chatChannel, error) {
 		c.Set(fiber.HeaderVary, fiber.HeaderOrigin)
 	}
 	return &chatChannel{ch: ch, kind: kind, cfg: cfg}, nil
+}
+
+// ownOrigin reports whether a browser Origin is this server's own: the
+// hosted live-chat page and the settings preview talk to the server they
+// came from, whatever sites a channel lets embed it. Own means the host the
+// request was sent to (as a trusted proxy forwards it), or --public-url's.
+func (s *Server) ownOrigin(c *fiber.Ctx, origin string) bool {
+	u, err := url.Parse(origin)
+	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+		return false
+	}
+	if strings.EqualFold(u.Host, c.Hostname()) {
+		return true
+	}
+	pub, err := url.Parse(s.publicURL)
+	return s.publicURL != "" && err == nil && strings.EqualFold(u.Scheme, pub.Scheme) && strings.EqualFold(u.Host, pub.Host)
 }
 
 // chatChannel is a widget or live-chat channel a request addressed.
