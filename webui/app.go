@@ -28,6 +28,10 @@ const BodyLimit = 1 << 20
 // visitorLimit is how many messages one widget visitor may send a minute.
 const visitorLimit = 30
 
+// visitorIPLimit is how many widget messages one client address may send a
+// minute, whichever visitor ids and transports (HTTP, WebSocket) it uses.
+const visitorIPLimit = 120
+
 // Config configures a Server.
 type Config struct {
 	Service *contacts.Service
@@ -64,10 +68,13 @@ type Server struct {
 	router        *gateway.Router
 	kinds         map[string]contacts.ChannelKind
 	publicURL     string
-	whatsapp      pairer         // nil: pairing is not running
-	visitors      *windowLimiter // messages per widget visitor
-	logins        *windowLimiter // sign-in attempts per address and per email
-	geo           widget.GeoIPs  // GeoIP databases of widget channels
+	whatsapp      pairer                 // nil: pairing is not running
+	proxies       trustedProxies         // may set X-Forwarded-For; see clientIP
+	visitors      *windowLimiter         // messages per widget visitor
+	visitorIPs    *windowLimiter         // widget messages per client address
+	visitorTap    func(contacts.Inbound) // tests: sees each widget message before it is recorded
+	logins        *windowLimiter         // sign-in attempts per address and per email
+	geo           widget.GeoIPs          // GeoIP databases of widget channels
 	log           *slog.Logger
 	app           *fiber.App
 	auth          []authenticator
@@ -79,7 +86,12 @@ func New(cfg Config) *Server {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	s := &Server{dataDir: cfg.DataDir, exports: cfg.Exports, svc: cfg.Service, router: cfg.Router, kinds: cfg.Kinds, publicURL: cfg.PublicURL, visitors: newWindowLimiter(visitorLimit, time.Minute), logins: newWindowLimiter(loginAttempts, loginWindow), log: cfg.Logger.With("component", "webui"), listCountWait: cfg.ListCountWait}
+	s := &Server{dataDir: cfg.DataDir, exports: cfg.Exports, svc: cfg.Service, router: cfg.Router, kinds: cfg.Kinds, publicURL: cfg.PublicURL, visitors: newWindowLimiter(visitorLimit, time.Minute), visitorIPs: newWindowLimiter(visitorIPLimit, time.Minute), logins: newWindowLimiter(loginAttempts, loginWindow), log: cfg.Logger.With("component", "webui"), listCountWait: cfg.ListCountWait}
+	var bad []string
+	s.proxies, bad = parseTrustedProxies(cfg.TrustedProxies)
+	for _, p := range bad {
+		s.log.Warn("trusted proxy is not an IP or CIDR; ignored", "proxy", p)
+	}
 	if s.listCountWait == 0 {
 		s.listCountWait = DefaultListCountWait
 	}
@@ -93,7 +105,7 @@ func New(cfg Config) *Server {
 		BodyLimit:               BodyLimit,
 		ProxyHeader:             fiber.HeaderXForwardedFor,
 		EnableTrustedProxyCheck: true,
-		EnableIPValidation:      true, // the first valid address of X-Forwarded-For
+		EnableIPValidation:      true, // c.IP(): the first valid address of X-Forwarded-For; the widget uses clientIP
 		TrustedProxies:          cfg.TrustedProxies,
 		ErrorHandler:            s.handleError,
 		DisableStartupMessage:   true,
@@ -133,7 +145,7 @@ func (s *Server) routes() {
 	s.app.Get("/channels/whatsapp-cloud/:id/webhook", s.metaVerify(whatsappCloudHook))
 	s.app.Post("/channels/whatsapp-cloud/:id/webhook", s.metaWebhook(whatsappCloudHook))
 
-	chat := s.app.Group("/channels/widget/:key", limiter.New(widgetLimit))
+	chat := s.app.Group("/channels/widget/:key", limiter.New(s.widgetRequestLimit()))
 	chat.Options("/messages", s.widgetPreflight)
 	chat.Post("/messages", s.widgetPost)
 	chat.Get("/messages", s.widgetPoll)

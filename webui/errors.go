@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/utils"
 
+	"github.com/switchboard-oss/switchboard/channels/widget"
 	"github.com/switchboard-oss/switchboard/contacts"
 )
 
@@ -114,6 +115,10 @@ func errorResponse(err error) (int, errorBody) {
 		status, out.Message = fiber.StatusGone, contacts.ErrExportExpired.Error()
 	case errors.Is(err, contacts.ErrConflict):
 		status, out.Message = fiber.StatusConflict, err.Error()
+	case errors.Is(err, widget.ErrIdentity):
+		// The reason (which half of the claim is wrong) helps the site's
+		// developer and tells a forger nothing the hash does not.
+		status, out.Message = fiber.StatusUnauthorized, err.Error()
 	case errors.Is(err, contacts.ErrUnauthorized):
 		status, out.Message = fiber.StatusUnauthorized, "missing or invalid credentials"
 	case errors.Is(err, contacts.ErrForbidden):

@@ -6,8 +6,10 @@ import (
 )
 
 // windowLimiter allows max events per key per window (a fixed window,
-// counted in memory per process). The widget uses it per visitor, on top of
-// the per-address limit, so one chatty tab cannot flood a conversation.
+// counted in memory per process). The widget counts messages with it per
+// visitor, so one chatty tab cannot flood a conversation, and per client
+// address, for HTTP posts and WebSocket frames alike, so rotating visitor
+// ids or switching transports buys nothing.
 type windowLimiter struct {
 	max    int
 	window time.Duration

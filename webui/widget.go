@@ -1,9 +1,12 @@
 package webui
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -17,11 +20,24 @@ import (
 // for replies with the channel's public key (no API key). The WebSocket
 // transport comes with the rest of the gateway.
 
-// widgetLimit bounds one client address's requests to the public endpoints.
-var widgetLimit = limiter.Config{Max: 120, Expiration: time.Minute,
-	LimitReached: func(c *fiber.Ctx) error {
-		return &requestError{fiber.StatusTooManyRequests, "too many requests; slow down"}
-	}}
+// widgetRequestLimit bounds one client address's requests to the public
+// endpoints: polls, config, socket upgrades, preflights. Messages are
+// counted apart, per address across both transports (visitorIPs), so a
+// visitor's polling does not eat into what they may say.
+func (s *Server) widgetRequestLimit() limiter.Config {
+	return limiter.Config{Max: 120, Expiration: time.Minute,
+		KeyGenerator: s.clientIP,
+		Next:         func(c *fiber.Ctx) bool { return c.Method() == fiber.MethodPost },
+		LimitReached: func(c *fiber.Ctx) error {
+			return &requestError{fiber.StatusTooManyRequests, "too many requests; slow down"}
+		}}
+}
+
+// errAddressLimit answers a client address past visitorIPLimit messages.
+var errAddressLimit = &requestError{fiber.StatusTooManyRequests, "too many messages from this address; slow down"}
+
+// errVisitorLimit answers a visitor past visitorLimit messages.
+var errVisitorLimit = &requestError{fiber.StatusTooManyRequests, "too many messages from this visitor; slow down"}
 
 // widgetChannel resolves the path's public key to a widget or live-chat
 // channel and checks the browser's Origin against its allowed origins.
@@ -42,7 +58,7 @@ func (s *Server) widgetChannel(c *fiber.Ctx) (*chatChannel, error) {
 		return nil, err
 	}
 	origin := c.Get(fiber.HeaderOrigin)
-	if !cfg.OriginAllowed(origin) {
+	if !cfg.OriginAllowed(origin) && !s.ownOrigin(c, origin) {
 		return nil, &requestError{fiber.StatusForbidden, "this site may not use this chat channel"}
 	}
 	if origin != "" {
@@ -50,6 +66,22 @@ func (s *Server) widgetChannel(c *fiber.Ctx) (*chatChannel, error) {
 		c.Set(fiber.HeaderVary, fiber.HeaderOrigin)
 	}
 	return &chatChannel{ch: ch, kind: kind, cfg: cfg}, nil
+}
+
+// ownOrigin reports whether a browser Origin is this server's own: the
+// hosted live-chat page and the settings preview talk to the server they
+// came from, whatever sites a channel lets embed it. Own means the host the
+// request was sent to (as a trusted proxy forwards it), or --public-url's.
+func (s *Server) ownOrigin(c *fiber.Ctx, origin string) bool {
+	u, err := url.Parse(origin)
+	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+		return false
+	}
+	if strings.EqualFold(u.Host, c.Hostname()) {
+		return true
+	}
+	pub, err := url.Parse(s.publicURL)
+	return s.publicURL != "" && err == nil && strings.EqualFold(u.Scheme, pub.Scheme) && strings.EqualFold(u.Host, pub.Host)
 }
 
 // chatChannel is a widget or live-chat channel a request addressed.
@@ -61,9 +93,9 @@ type chatChannel struct {
 
 // inbound turns a visitor's message into the gateway's input, with where
 // the visitor wrote from (and, with a GeoIP database configured, their
-// country, region and city as hints).
+// country, region and city as hints). ip is clientIP's answer.
 func (s *Server) inbound(cc *chatChannel, m *widget.Message, ip, userAgent string) (contacts.Inbound, error) {
-	in, err := m.Inbound(cc.ch.ProjectID, cc.kind, s.svc.Region(), s.svc.Now())
+	in, err := m.Inbound(cc.cfg, cc.ch.ProjectID, cc.kind, s.svc.Region(), s.svc.Now())
 	if err != nil {
 		return in, err
 	}
@@ -80,6 +112,14 @@ func (s *Server) inbound(cc *chatChannel, m *widget.Message, ip, userAgent strin
 	return in, nil
 }
 
+// receiveVisitor records a visitor's message through the router.
+func (s *Server) receiveVisitor(ctx context.Context, in contacts.Inbound) (*contacts.InboundResult, error) {
+	if s.visitorTap != nil {
+		s.visitorTap(in)
+	}
+	return s.router.Receive(ctx, in)
+}
+
 func (s *Server) widgetPreflight(c *fiber.Ctx) error {
 	if _, err := s.widgetChannel(c); err != nil {
 		return err
@@ -91,7 +131,12 @@ func (s *Server) widgetPreflight(c *fiber.Ctx) error {
 }
 
 // widgetPost records a visitor's message; answered only after it is stored.
+// Every post counts toward its address's limit, a refused one too.
 func (s *Server) widgetPost(c *fiber.Ctx) error {
+	ip := s.clientIP(c)
+	if !s.visitorIPs.allow(ip) {
+		return errAddressLimit
+	}
 	cc, err := s.widgetChannel(c)
 	if err != nil {
 		return err
@@ -101,13 +146,13 @@ func (s *Server) widgetPost(c *fiber.Ctx) error {
 		return err
 	}
 	if !s.visitors.allow(fmt.Sprintf("%d:%s", cc.ch.ID, m.VisitorID)) {
-		return &requestError{fiber.StatusTooManyRequests, "too many messages from this visitor; slow down"}
+		return errVisitorLimit
 	}
-	in, err := s.inbound(cc, &m, c.IP(), c.Get(fiber.HeaderUserAgent))
+	in, err := s.inbound(cc, &m, ip, c.Get(fiber.HeaderUserAgent))
 	if err != nil {
 		return err
 	}
-	res, err := s.router.Receive(c.UserContext(), in)
+	res, err := s.receiveVisitor(c.UserContext(), in)
 	if err != nil {
 		return err
 	}
@@ -126,8 +171,8 @@ func (s *Server) widgetPoll(c *fiber.Ctx) error {
 		return err
 	}
 	ch, kind := cc.ch, cc.kind
-	m := widget.Message{VisitorID: c.Query("visitor_id"), Text: "poll"}
-	if _, err := m.Inbound(ch.ProjectID, kind, s.svc.Region(), time.Time{}); err != nil {
+	visitor := c.Query("visitor_id")
+	if err := widget.CheckVisitorID(visitor); err != nil {
 		return err
 	}
 	after := int64(0)
@@ -136,7 +181,7 @@ func (s *Server) widgetPoll(c *fiber.Ctx) error {
 			return contacts.Invalid("after", "must be a message id (a non-negative integer)")
 		}
 	}
-	msgs, err := s.svc.VisitorMessages(c.UserContext(), ch.ProjectID, kind, m.VisitorID, after)
+	msgs, err := s.svc.VisitorMessages(c.UserContext(), ch.ProjectID, kind, visitor, after)
 	if err != nil {
 		return err
 	}

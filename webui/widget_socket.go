@@ -15,7 +15,8 @@ import (
 )
 
 // The widget's live transport: one WebSocket per visitor tab. The visitor
-// sends {"text": ..., "client_message_id"?, "name"?, "email"?, "phone"?};
+// sends {"text": ..., "client_message_id"?, "name"?, "email"?, "phone"?,
+// "page_url"?, "identifier"?, "identifier_hash"?};
 // the server answers {"type": "ack", "message": ...} once a message is
 // stored, {"type": "message", "message": ...} for every message of the
 // visitor's conversations as it is stored (bot and staff replies, and the
@@ -24,6 +25,7 @@ import (
 type socketLocals struct {
 	*chatChannel
 	visitor string
+	ip      string // clientIP at the upgrade: the socket has no request to ask
 }
 
 // socketLocalsKey is a string: the websocket middleware carries only
@@ -40,11 +42,11 @@ func (s *Server) widgetUpgrade(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	m := widget.Message{VisitorID: c.Query("visitor_id"), Text: "connect"}
-	if _, err := m.Inbound(cc.ch.ProjectID, cc.kind, s.svc.Region(), time.Time{}); err != nil {
+	visitor := c.Query("visitor_id")
+	if err := widget.CheckVisitorID(visitor); err != nil {
 		return err
 	}
-	c.Locals(socketLocalsKey, &socketLocals{chatChannel: cc, visitor: m.VisitorID})
+	c.Locals(socketLocalsKey, &socketLocals{chatChannel: cc, visitor: visitor, ip: s.clientIP(c)})
 	return c.Next()
 }
 
@@ -74,6 +76,12 @@ func (s *Server) widgetSocket(conn *websocket.Conn) {
 			if err != nil {
 				return
 			}
+			// Every frame counts toward the address's limit, shared with
+			// its HTTP posts, a malformed one too.
+			if !s.visitorIPs.allow(loc.ip) {
+				out <- socketFrame{Type: "error", Error: &errorDetail{Code: codeRateLimited, Message: errAddressLimit.message}}
+				continue
+			}
 			var m widget.Message
 			if err := json.Unmarshal(raw, &m); err != nil {
 				out <- socketFrame{Type: "error", Error: &errorDetail{Code: codeBadRequest, Message: "frames are JSON objects with a text"}}
@@ -81,13 +89,13 @@ func (s *Server) widgetSocket(conn *websocket.Conn) {
 			}
 			m.VisitorID = loc.visitor
 			if !s.visitors.allow(fmt.Sprintf("%d:%s", loc.ch.ID, loc.visitor)) {
-				out <- socketFrame{Type: "error", Error: &errorDetail{Code: codeRateLimited, Message: "too many messages from this visitor; slow down"}}
+				out <- socketFrame{Type: "error", Error: &errorDetail{Code: codeRateLimited, Message: errVisitorLimit.message}}
 				continue
 			}
-			in, err := s.inbound(loc.chatChannel, &m, conn.IP(), conn.Headers(fiber.HeaderUserAgent))
+			in, err := s.inbound(loc.chatChannel, &m, loc.ip, conn.Headers(fiber.HeaderUserAgent))
 			if err == nil {
 				var res *contacts.InboundResult
-				if res, err = s.router.Receive(ctx, in); err == nil {
+				if res, err = s.receiveVisitor(ctx, in); err == nil {
 					if !subscribed {
 						subs <- s.router.Hub().Subscribe(res.Contact.ID)
 						subscribed = true

@@ -68,3 +68,25 @@ func TestWidgetSocket(t *testing.T) {
 		t.Errorf("empty text: %+v", f)
 	}
 }
+
+// A page view is not a contact: only the first message makes one.
+func TestWidgetPageViewMakesNoContact(t *testing.T) {
+	e := newEnv(t)
+	key := e.do("POST", "/api/v1/channels", map[string]any{"type": "widget", "config": map[string]any{"collect": []string{"email"}}}).must(t, 201).body["public_key"].(string)
+	e.doOrigin("", "GET", "/widget.js", nil).must(t, 200)
+	e.doOrigin("", "GET", "/channels/widget/"+key+"/config", nil).must(t, 200)
+	e.doOrigin("", "GET", "/channels/widget/"+key+"/messages?visitor_id=visitor_view1", nil).must(t, 200)
+	conn := e.dialWidget(key, "visitor_view1", nil)
+	// A ping round trip: the server has run the socket's set-up.
+	if err := conn.WriteMessage(websocket.PingMessage, nil); err != nil {
+		t.Fatal(err)
+	}
+	conn.Close()
+	if n := e.countContacts(); n != 0 {
+		t.Fatalf("%d contacts after a page view", n)
+	}
+	e.doOrigin("", "POST", "/channels/widget/"+key+"/messages", `{"visitor_id": "visitor_view1", "text": "hi"}`).must(t, 201)
+	if n := e.countContacts(); n != 1 {
+		t.Errorf("%d contacts after the first message", n)
+	}
+}

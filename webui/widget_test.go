@@ -145,31 +145,52 @@ func TestWidgetConversationWithStaff(t *testing.T) {
 }
 
 func TestWidgetClientAddress(t *testing.T) {
-	post := func(e *testEnv, key string) map[string]any {
+	post := func(e *testEnv, key, visitor, xff string) map[string]any {
+		t.Helper()
 		req, _ := http.NewRequest("POST", e.base+"/channels/widget/"+key+"/messages",
-			strings.NewReader(`{"visitor_id": "visitor_ip_1", "text": "hi", "page_url": "https://shop.example.com/pricing"}`))
+			strings.NewReader(`{"visitor_id": "`+visitor+`", "text": "hi", "page_url": "https://shop.example.com/pricing"}`))
 		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("X-Forwarded-For", "203.0.113.7, 10.0.0.2")
+		if xff != "" {
+			req.Header.Set("X-Forwarded-For", xff)
+		}
 		e.send(req).must(t, 201)
-		return e.do("GET", "/api/v1/contacts?channel=widget", nil).must(t, 200).list("contacts")[0]["custom"].(map[string]any)
+		for _, c := range e.do("GET", "/api/v1/contacts?channel=widget", nil).must(t, 200).list("contacts") {
+			if ids, _ := c["identities"].([]any); len(ids) > 0 && ids[0].(map[string]any)["external_id"] == visitor {
+				return c
+			}
+		}
+		t.Fatalf("no contact for %s", visitor)
+		return nil
 	}
 	// From an untrusted peer the header is ignored.
 	e := newEnv(t)
 	key := e.do("POST", "/api/v1/channels", map[string]any{"type": "widget"}).must(t, 201).body["public_key"].(string)
-	if c := post(e, key); c["last_ip"] != "127.0.0.1" || c["last_page_url"] != "https://shop.example.com/pricing" {
+	if c := post(e, key, "visitor_ip_0", "203.0.113.7, 10.0.0.2")["custom"].(map[string]any); c["last_ip"] != "127.0.0.1" || c["last_page_url"] != "https://shop.example.com/pricing" {
 		t.Errorf("untrusted: %v", c)
 	}
-	// Behind a trusted proxy the forwarded client address counts, and the
-	// channel's GeoIP database locates it.
-	testTrustedProxies = []string{"127.0.0.1"}
+	// Behind trusted proxies the header is read from the right, past our
+	// own proxies: what lies left of the first foreign address was written
+	// by the client, and the client can write anything.
+	testTrustedProxies = []string{"127.0.0.1", "10.0.0.0/8"}
 	defer func() { testTrustedProxies = nil }()
 	e = newEnv(t)
 	db := geoiptest.Write(t, geoiptest.Place{Network: "203.0.113.0/24", Country: "PT", Region: "Lisbon", City: "Lisbon"})
 	key = e.do("POST", "/api/v1/channels", map[string]any{"type": "widget", "config": map[string]any{"geoip_db": db}}).must(t, 201).body["public_key"].(string)
-	if c := post(e, key); c["last_ip"] != "203.0.113.7" {
-		t.Errorf("trusted proxy: %v", c)
+	for i, tc := range []struct{ xff, want string }{
+		{"203.0.113.7, 10.0.0.2", "203.0.113.7"},    // client, then our inner proxy
+		{"1.2.3.4, 198.51.100.20", "198.51.100.20"}, // a spoofed first address
+		{"1.2.3.4,198.51.100.20,10.1.2.3", "198.51.100.20"},
+		{"10.0.0.9", "10.0.0.9"},                  // only our proxies: the farthest one
+		{"", "127.0.0.1"},                         // no header: the peer
+		{"203.0.113.7, not-an-ip", "127.0.0.1"},   // garbage from a proxy: the last hop we trust
+		{"::ffff:198.51.100.30", "198.51.100.30"}, // IPv4 written as IPv6
+	} {
+		if c := post(e, key, fmt.Sprintf("visitor_ip_%d", i+1), tc.xff)["custom"].(map[string]any); c["last_ip"] != tc.want {
+			t.Errorf("X-Forwarded-For %q: last_ip %v, want %s", tc.xff, c["last_ip"], tc.want)
+		}
 	}
-	located := e.do("GET", "/api/v1/contacts?channel=widget", nil).must(t, 200).list("contacts")[0]
+	// The channel's GeoIP database locates the forwarded address.
+	located := post(e, key, "visitor_ip_1", "203.0.113.7, 10.0.0.2")
 	if located["country"] != "PT" || located["region"] != "Lisbon" || located["city"] != "Lisbon" {
 		t.Errorf("GeoIP: %v %v %v", located["country"], located["region"], located["city"])
 	}

@@ -44,6 +44,15 @@ func (g *GeoIP) Locate(ip string) (country, region, city string) {
 	return rec.Country.ISOCode, region, rec.City.Names["en"]
 }
 
+// CheckGeoIP reports whether path opens as a MaxMind-format database.
+func CheckGeoIP(path string) error {
+	r, err := maxminddb.Open(path)
+	if err != nil {
+		return fmt.Errorf("open GeoIP database: %w", err)
+	}
+	return r.Close()
+}
+
 // GeoIPs opens each database once and shares it between channels.
 type GeoIPs struct {
 	mu  sync.Mutex

@@ -3,6 +3,10 @@
 // It draws a chat bubble and panel, keeps the visitor's id in localStorage,
 // talks over a WebSocket and falls back to HTTP polling. Every text is put
 // on the page with textContent, never as HTML.
+// A site whose visitor is logged in adds data-identifier="USER_ID" and
+// data-identifier-hash="HMAC" (computed on its server, see the README), or
+// calls window.Switchboard.identify(id, hash) once the visitor logs in
+// (identify(null) on logout); the pair goes with every message.
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -13,14 +17,29 @@
   var fullPage = script.dataset.mode === "page";
 
   var storeKey = "switchboard_visitor_" + key;
+  // The visitor id belongs to whoever is logged in: when another user logs
+  // in on this browser, or the user logs out, the widget starts over with a
+  // fresh id, so nobody reads the previous user's conversation. An
+  // anonymous visitor who logs in keeps theirs (the same person, usually).
+  var ownerKey = storeKey + "_identifier";
+  var identity = { identifier: script.dataset.identifier || "", hash: script.dataset.identifierHash || "" };
   var visitor = null;
-  try { visitor = localStorage.getItem(storeKey); } catch (e) { /* storage off */ }
-  if (!visitor) {
+  var owner = "";
+  try { visitor = localStorage.getItem(storeKey); owner = localStorage.getItem(ownerKey) || ""; } catch (e) { /* storage off */ }
+  function newVisitorId() {
     var bytes = new Uint8Array(12);
     crypto.getRandomValues(bytes);
-    visitor = "v_" + Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
-    try { localStorage.setItem(storeKey, visitor); } catch (e) { /* storage off */ }
+    return "v_" + Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
   }
+  // claim gives the visitor id to identifier; true when that took a new id.
+  function claim(identifier) {
+    var fresh = !visitor || (owner !== "" && owner !== identifier);
+    if (fresh) { visitor = newVisitorId(); }
+    owner = identifier;
+    try { localStorage.setItem(storeKey, visitor); localStorage.setItem(ownerKey, owner); } catch (e) { /* storage off */ }
+    return fresh;
+  }
+  claim(identity.identifier);
 
   var css = ".sbw-bubble{position:fixed;right:20px;bottom:20px;width:56px;height:56px;border-radius:50%;border:0;background:#1f5eff;color:#fff;font:600 14px system-ui,sans-serif;cursor:pointer;box-shadow:0 2px 8px rgba(0,0,0,.3);z-index:2147483000}" +
     ".sbw-panel{position:fixed;right:20px;bottom:88px;width:340px;max-width:calc(100vw - 40px);height:460px;max-height:calc(100vh - 120px);display:none;flex-direction:column;background:#fff;color:#111;border-radius:12px;box-shadow:0 4px 24px rgba(0,0,0,.25);font:14px/1.4 system-ui,sans-serif;z-index:2147483000;overflow:hidden}" +
@@ -128,15 +147,40 @@
   }
 
   function poll() {
+    var asked = visitor;
     return fetch(api + "/messages?visitor_id=" + visitor + "&after=" + lastId)
       .then(function (r) { return r.ok ? r.json() : { messages: [] }; })
-      .then(function (body) { (body.messages || []).forEach(render); })
+      .then(function (body) { if (asked === visitor) { (body.messages || []).forEach(render); } })
       .catch(function () { /* offline: try again later */ });
   }
 
   var socket = null;
   var lastSent = "";
   var pollTimer = null;
+
+  // identify(identifier, hash) for pages that log the visitor in (or out,
+  // with no arguments) after the widget loaded. Every widget on the page
+  // hears it.
+  var sb = window.Switchboard = window.Switchboard || {};
+  var otherIdentify = sb.identify;
+  sb.identify = function (identifier, hash) {
+    if (otherIdentify) { otherIdentify(identifier, hash); }
+    var id = identifier ? String(identifier) : "";
+    identity = { identifier: id, hash: id && hash ? String(hash) : "" };
+    if (!claim(id)) { return; }
+    seen = {};
+    lastId = 0;
+    while (log.firstChild) { log.removeChild(log.firstChild); }
+    pre.style.display = "";
+    if (socket) { // reconnect at once, as the new visitor
+      var old = socket;
+      old.onclose = null;
+      old.onmessage = null;
+      old.close();
+      socket = null;
+      connect();
+    }
+  };
   function startPolling() {
     if (!pollTimer) { pollTimer = setInterval(poll, 3000); }
   }
@@ -164,6 +208,10 @@
     input.value = "";
     var msg = { text: text, page_url: location.href,
       client_message_id: "c" + Date.now().toString(36) + Math.random().toString(36).slice(2, 8) };
+    if (identity.identifier) {
+      msg.identifier = identity.identifier;
+      msg.identifier_hash = identity.hash;
+    }
     Object.keys(preFields).forEach(function (f) {
       var v = preFields[f].value.trim();
       if (v) { msg[f] = v; }
