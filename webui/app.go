@@ -68,13 +68,12 @@ type Server struct {
 	router        *gateway.Router
 	kinds         map[string]contacts.ChannelKind
 	publicURL     string
-	whatsapp      pairer                 // nil: pairing is not running
-	proxies       trustedProxies         // may set X-Forwarded-For; see clientIP
-	visitors      *windowLimiter         // messages per widget visitor
-	visitorIPs    *windowLimiter         // widget messages per client address
-	visitorTap    func(contacts.Inbound) // tests: sees each widget message before it is recorded
-	logins        *windowLimiter         // sign-in attempts per address and per email
-	geo           widget.GeoIPs          // GeoIP databases of widget channels
+	whatsapp      pairer         // nil: pairing is not running
+	proxies       trustedProxies // may set X-Forwarded-For; see clientIP
+	visitors      *windowLimiter // messages per widget visitor
+	visitorIPs    *windowLimiter // widget messages per client address
+	logins        *windowLimiter // sign-in attempts per address and per email
+	geo           widget.GeoIPs  // GeoIP databases of widget channels
 	log           *slog.Logger
 	app           *fiber.App
 	auth          []authenticator

@@ -114,9 +114,6 @@ func (s *Server) inbound(cc *chatChannel, m *widget.Message, ip, userAgent strin
 
 // receiveVisitor records a visitor's message through the router.
 func (s *Server) receiveVisitor(ctx context.Context, in contacts.Inbound) (*contacts.InboundResult, error) {
-	if s.visitorTap != nil {
-		s.visitorTap(in)
-	}
 	return s.router.Receive(ctx, in)
 }
 

@@ -4,34 +4,24 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/fasthttp/websocket"
 
 	"github.com/switchboard-oss/switchboard/channels/widget"
-	"github.com/switchboard-oss/switchboard/contacts"
 )
 
-// visitorTap records the widget messages a server hands to the router.
-type visitorTap struct {
-	mu  sync.Mutex
-	ins []contacts.Inbound
-}
-
-func (v *visitorTap) install(s *Server) {
-	s.visitorTap = func(in contacts.Inbound) {
-		v.mu.Lock()
-		defer v.mu.Unlock()
-		v.ins = append(v.ins, in)
+// identified lists the contacts the site's user id was linked to.
+func (e *testEnv) identified(userID string) []map[string]any {
+	e.t.Helper()
+	var out []map[string]any
+	for _, c := range e.do("GET", "/api/v1/contacts", nil).must(e.t, 200).list("contacts") {
+		if c["external_id"] == userID {
+			out = append(out, c)
+		}
 	}
-}
-
-func (v *visitorTap) all() []contacts.Inbound {
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	return append([]contacts.Inbound(nil), v.ins...)
+	return out
 }
 
 // countContacts is how many contacts the env's project has.
@@ -111,8 +101,7 @@ var identityCases = []struct {
 }
 
 func TestWidgetIdentityHTTP(t *testing.T) {
-	var tap visitorTap
-	e := newEnv(t, tap.install)
+	e := newEnv(t)
 	withSecret := e.do("POST", "/api/v1/channels", map[string]any{"type": "widget", "config": map[string]any{"identity_secret": testIdentitySecret}}).must(t, 201).body["public_key"].(string)
 	noSecret := e.do("POST", "/api/v1/channels", map[string]any{"type": "widget"}).must(t, 201).body["public_key"].(string)
 	for i, tc := range identityCases {
@@ -121,16 +110,18 @@ func TestWidgetIdentityHTTP(t *testing.T) {
 			key = noSecret
 		}
 		body := fmt.Sprintf(`{"visitor_id": "visitor_id_%03d", "text": "hello", "identifier": %q, "identifier_hash": %q}`, i, tc.id, tc.hash)
-		before, tapped := e.countContacts(), len(tap.all())
+		before := e.countContacts()
 		r := e.doOrigin("", "POST", "/channels/widget/"+key+"/messages", body)
 		if !tc.want401 {
 			r.must(t, 201)
-			ins := tap.all()
-			if len(ins) != tapped+1 || ins[len(ins)-1].VerifiedExternalID != tc.id {
-				t.Errorf("%s: the router got %+v", tc.name, ins[tapped:])
+			if got := e.identified(tc.id); len(got) != 1 || e.countContacts() != before+1 {
+				t.Errorf("%s: contacts with external id %s: %v", tc.name, tc.id, got)
 			}
-			if e.countContacts() != before+1 {
-				t.Errorf("%s: the message made no contact", tc.name)
+			// The same user in another browser is the same contact.
+			again := fmt.Sprintf(`{"visitor_id": "visitor_id_%03d_b", "text": "me again", "identifier": %q, "identifier_hash": %q}`, i, tc.id, tc.hash)
+			e.doOrigin("", "POST", "/channels/widget/"+key+"/messages", again).must(t, 201)
+			if got := e.identified(tc.id); len(got) != 1 || e.countContacts() != before+1 {
+				t.Errorf("%s: a second browser of the user made another contact: %v", tc.name, got)
 			}
 			continue
 		}
@@ -138,20 +129,27 @@ func TestWidgetIdentityHTTP(t *testing.T) {
 		if msg, _ := r.body["error"].(map[string]any)["message"].(string); !strings.Contains(msg, "identif") {
 			t.Errorf("%s: unclear message %q", tc.name, msg)
 		}
-		if len(tap.all()) != tapped || e.countContacts() != before {
+		if e.countContacts() != before {
 			t.Errorf("%s: a refused message was recorded", tc.name)
 		}
 	}
-	// An anonymous visitor on a channel with a secret is fine, unverified.
+	// An anonymous visitor on a channel with a secret is fine, unverified;
+	// logging in later joins them to the user.
+	before := e.countContacts()
 	e.doOrigin("", "POST", "/channels/widget/"+withSecret+"/messages", `{"visitor_id": "visitor_anon1", "text": "hi"}`).must(t, 201)
-	if ins := tap.all(); ins[len(ins)-1].VerifiedExternalID != "" {
-		t.Errorf("anonymous visitor verified as %q", ins[len(ins)-1].VerifiedExternalID)
+	if e.countContacts() != before+1 {
+		t.Fatal("the anonymous visitor made no contact")
+	}
+	login := fmt.Sprintf(`{"visitor_id": "visitor_anon1", "text": "logged in", "identifier": "user-42", "identifier_hash": %q}`,
+		widget.SignIdentifier(testIdentitySecret, "user-42"))
+	e.doOrigin("", "POST", "/channels/widget/"+withSecret+"/messages", login).must(t, 201)
+	if got := e.identified("user-42"); len(got) != 1 || e.countContacts() != before {
+		t.Errorf("after logging in: %d contacts, user-42's: %v", e.countContacts(), got)
 	}
 }
 
 func TestWidgetIdentitySocket(t *testing.T) {
-	var tap visitorTap
-	e := newEnv(t, tap.install)
+	e := newEnv(t)
 	withSecret := e.do("POST", "/api/v1/channels", map[string]any{"type": "widget", "config": map[string]any{"identity_secret": testIdentitySecret}}).must(t, 201).body["public_key"].(string)
 	noSecret := e.do("POST", "/api/v1/channels", map[string]any{"type": "widget"}).must(t, 201).body["public_key"].(string)
 	for i, tc := range identityCases {
@@ -160,20 +158,19 @@ func TestWidgetIdentitySocket(t *testing.T) {
 			key = noSecret
 		}
 		conn := e.dialWidget(key, fmt.Sprintf("visitor_ws_%03d", i), nil)
-		before, tapped := e.countContacts(), len(tap.all())
+		before := e.countContacts()
 		conn.WriteJSON(map[string]string{"text": "hello", "identifier": tc.id, "identifier_hash": tc.hash})
 		f := readFrame(t, conn)
 		if !tc.want401 {
-			ins := tap.all()
-			if f.Type != "ack" || len(ins) != tapped+1 || ins[len(ins)-1].VerifiedExternalID != tc.id {
-				t.Errorf("%s: frame %+v, the router got %+v", tc.name, f, ins[tapped:])
+			if got := e.identified(tc.id); f.Type != "ack" || len(got) != 1 {
+				t.Errorf("%s: frame %+v, contacts with external id %s: %v", tc.name, f, tc.id, got)
 			}
 			continue
 		}
 		if f.Type != "error" || f.Error == nil || f.Error.Code != "unauthorized" || !strings.Contains(f.Error.Message, "identif") {
 			t.Errorf("%s: frame %+v", tc.name, f)
 		}
-		if len(tap.all()) != tapped || e.countContacts() != before {
+		if e.countContacts() != before {
 			t.Errorf("%s: a refused message was recorded", tc.name)
 		}
 	}
