@@ -28,6 +28,12 @@ type Config struct {
 	DeviceJID string `json:"device_jid"`
 }
 
+// DeviceJIDKey is DeviceJID's key in a channel's config. Only pairing may
+// write it: every project's devices live in one store, and the manager runs
+// whichever device a channel names, so an API client that could set it
+// could take over another project's WhatsApp number.
+const DeviceJIDKey = "device_jid"
+
 // Parse decodes a config.
 func Parse(raw json.RawMessage) (*Config, error) {
 	var cfg Config

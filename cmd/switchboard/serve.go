@@ -289,7 +289,7 @@ func whatsappManager(ctx context.Context, db *sqlstore.DB, svc *contacts.Service
 		Channels:  svc.ChannelsOfType,
 		SetDevice: func(ctx context.Context, ch *contacts.ChannelConfig, jid string) error {
 			raw, _ := json.Marshal(jid)
-			_, err := svc.UpdateChannel(ctx, ch.ProjectID, ch.ID, kinds, contacts.ChannelInput{Config: map[string]json.RawMessage{"device_jid": raw}})
+			_, err := svc.UpdateChannel(ctx, ch.ProjectID, ch.ID, kinds, contacts.ChannelInput{Config: map[string]json.RawMessage{whatsapp.DeviceJIDKey: raw}})
 			return err
 		},
 		Receive: receive,
