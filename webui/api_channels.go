@@ -73,6 +73,9 @@ func (s *Server) createChannel(c *fiber.Ctx) error {
 // provider; a channel the provider will not deliver to is not kept. The API
 // and the settings pages both create channels through it.
 func (s *Server) addChannel(c *fiber.Ctx, actor contacts.Actor, projectID int64, in contacts.ChannelInput) (*contacts.ChannelConfig, error) {
+	if err := refusePairingKeys(in); err != nil {
+		return nil, err
+	}
 	ch, err := s.svc.CreateChannelBy(c.UserContext(), actor, projectID, s.kinds, in)
 	if err != nil {
 		return nil, err
@@ -105,6 +108,9 @@ func (s *Server) updateChannel(c *fiber.Ctx) error {
 	}
 	var in contacts.ChannelInput
 	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	if err := refusePairingKeys(in); err != nil {
 		return err
 	}
 	p := who(c)
@@ -153,9 +159,14 @@ func (s *Server) deleteChannel(c *fiber.Ctx) error {
 		return err
 	}
 	p := who(c)
+	ch, err := s.svc.Channel(c.UserContext(), p.ProjectID, id)
+	if err != nil {
+		return err
+	}
 	if err := s.svc.DeleteChannelBy(c.UserContext(), p.Actor, p.ProjectID, id, s.kinds); err != nil {
 		return err
 	}
+	s.unlinkWhatsApp(c.UserContext(), ch)
 	return c.SendStatus(fiber.StatusNoContent)
 }
 

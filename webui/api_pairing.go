@@ -23,6 +23,39 @@ type pairer interface {
 
 var _ pairer = (*whatsapp.Manager)(nil)
 
+// unlinker is the optional part of a pairer that unlinks the device of a
+// deleted channel (logs it out, deletes its keys).
+type unlinker interface {
+	Forget(ctx context.Context, ch *contacts.ChannelConfig) error
+}
+
+var _ unlinker = (*whatsapp.Manager)(nil)
+
+// refusePairingKeys refuses a channel config that sets the device a
+// WhatsApp channel runs: only pairing writes it (whatsapp.DeviceJIDKey).
+// Refusing rather than dropping the key tells the client why nothing
+// changed; a PATCH that leaves it out keeps the stored device.
+func refusePairingKeys(in contacts.ChannelInput) error {
+	if _, ok := in.Config[whatsapp.DeviceJIDKey]; ok {
+		return contacts.Invalid("config."+whatsapp.DeviceJIDKey, "is set by pairing (POST /api/v1/channels/{id}/pairing), never written directly")
+	}
+	return nil
+}
+
+// unlinkWhatsApp unlinks the device of a WhatsApp channel that was just
+// deleted. The channel is gone either way, so a failure is logged, not
+// answered: its keys stay in the store, unused, as no channel names them.
+func (s *Server) unlinkWhatsApp(ctx context.Context, ch *contacts.ChannelConfig) {
+	u, ok := s.whatsapp.(unlinker)
+	if ch.Type != whatsapp.Type || !ok {
+		return
+	}
+	// The unlinking goes on if the client hangs up: the channel is gone.
+	if err := u.Forget(context.WithoutCancel(ctx), ch); err != nil {
+		s.log.Error("unlink the device of a deleted whatsapp channel", "channel_id", ch.ID, "error", err)
+	}
+}
+
 // pairingView is a WhatsApp (whatsmeow) channel's link state, with the QR
 // code to scan while pairing, as text and as a PNG data URL.
 type pairingView struct {

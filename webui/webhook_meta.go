@@ -1,8 +1,10 @@
 package webui
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -95,8 +97,9 @@ func (s *Server) metaWebhook(h metaHook) fiber.Handler {
 		if err != nil {
 			return badRequest(err.Error())
 		}
+		names := &profileBudget{left: profileTime}
 		for _, in := range ins {
-			s.fetchProfile(c, ch, &in)
+			s.fetchProfile(c, ch, &in, names)
 			if _, err := s.router.Receive(c.UserContext(), in); err != nil {
 				return err
 			}
@@ -116,17 +119,31 @@ func (s *Server) metaWebhook(h metaHook) fiber.Handler {
 	}
 }
 
+// profileTime is all the time one webhook request may spend asking the
+// provider for new senders' names. Meta waits only briefly for the 200 and
+// retries or disables a slow webhook; a name is not worth that.
+const profileTime = 2 * time.Second
+
+// profileBudget is what is left of profileTime for one request's lookups.
+type profileBudget struct{ left time.Duration }
+
 // fetchProfile fills a new sender's name from the provider, when the
-// channel kind can look it up. A failure leaves the sender unnamed.
-func (s *Server) fetchProfile(c *fiber.Ctx, ch *contacts.ChannelConfig, in *contacts.Inbound) {
+// channel kind can look it up and the request's budget is not spent. A
+// failure or timeout leaves the sender unnamed; the message is stored
+// either way.
+func (s *Server) fetchProfile(c *fiber.Ctx, ch *contacts.ChannelConfig, in *contacts.Inbound, budget *profileBudget) {
 	pf, ok := s.kinds[ch.Type].(channels.ProfileFetcher)
-	if !ok || in.Hints.FirstName != "" {
+	if !ok || in.Hints.FirstName != "" || budget.left <= 0 {
 		return
 	}
 	if id, err := s.svc.ContactByIdentity(c.UserContext(), ch.ProjectID, in.Channel, in.ExternalID); err != nil || id != 0 {
 		return
 	}
-	h, err := pf.Profile(c.UserContext(), ch, in.Channel, in.ExternalID)
+	ctx, cancel := context.WithTimeout(c.UserContext(), budget.left)
+	defer cancel()
+	start := time.Now()
+	h, err := pf.Profile(ctx, ch, in.Channel, in.ExternalID)
+	budget.left -= time.Since(start)
 	if err != nil {
 		s.log.Info("no profile for a new sender", "channel_id", ch.ID, "error", err)
 		return

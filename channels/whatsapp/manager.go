@@ -28,6 +28,12 @@ type Config struct {
 	DeviceJID string `json:"device_jid"`
 }
 
+// DeviceJIDKey is DeviceJID's key in a channel's config. Only pairing may
+// write it: every project's devices live in one store, and the manager runs
+// whichever device a channel names, so an API client that could set it
+// could take over another project's WhatsApp number.
+const DeviceJIDKey = "device_jid"
+
 // Parse decodes a config.
 func Parse(raw json.RawMessage) (*Config, error) {
 	var cfg Config
@@ -77,8 +83,15 @@ type Manager struct {
 	receive   func(ctx context.Context, in contacts.Inbound) error
 	log       *slog.Logger
 
+	// backoff and sleep pace the connection retries; tests replace them
+	// and connect, so no network is needed.
+	backoff backoff
+	sleep   func(ctx context.Context, d time.Duration) bool
+	connect func(*whatsmeow.Client) error // (*whatsmeow.Client).Connect but in tests
+
 	mu      sync.Mutex
 	clients map[int64]*whatsmeow.Client
+	stops   map[int64]context.CancelFunc // ends a client's connection retries
 	states  map[int64]string
 	qr      map[int64]string // the latest QR code of a pairing in progress
 	ctx     context.Context
@@ -100,12 +113,16 @@ func NewManager(cfg ManagerConfig) *Manager {
 		cfg.Logger = slog.Default()
 	}
 	return &Manager{container: cfg.Container, channels: cfg.Channels, setDevice: cfg.SetDevice, receive: cfg.Receive,
-		log: cfg.Logger.With("component", "whatsapp"), clients: map[int64]*whatsmeow.Client{},
+		log: cfg.Logger.With("component", "whatsapp"), backoff: defaultBackoff, sleep: sleepCtx,
+		connect: (*whatsmeow.Client).Connect,
+		clients: map[int64]*whatsmeow.Client{}, stops: map[int64]context.CancelFunc{},
 		states: map[int64]string{}, qr: map[int64]string{}, ctx: context.Background()}
 }
 
 // Run connects every paired channel, then keeps the clients until ctx ends.
-// whatsmeow reconnects with backoff by itself.
+// Each channel connects on its own goroutine and retries until it is up
+// (connect.go), so WhatsApp being unreachable at boot delays a channel
+// instead of leaving it offline until the next restart.
 func (m *Manager) Run(ctx context.Context) {
 	m.mu.Lock()
 	m.ctx = ctx
@@ -126,15 +143,16 @@ func (m *Manager) Run(ctx context.Context) {
 			m.log.Warn("paired device missing from the store; pair again", "channel_id", ch.ID, "error", err)
 			continue
 		}
-		cli := m.client(&ch, dev)
-		if err := cli.Connect(); err != nil {
-			m.log.Warn("connect whatsapp", "channel_id", ch.ID, "error", err)
-		}
+		m.client(&ch, dev)
+		go m.keepConnecting(ch.ID)
 	}
 	<-ctx.Done()
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	for _, c := range m.clients {
+	for id, c := range m.clients {
+		if stop := m.stops[id]; stop != nil {
+			stop()
+		}
 		c.Disconnect()
 	}
 }
@@ -142,17 +160,40 @@ func (m *Manager) Run(ctx context.Context) {
 // client builds a client for a device and routes its events.
 func (m *Manager) client(ch *contacts.ChannelConfig, dev *store.Device) *whatsmeow.Client {
 	cli := whatsmeow.NewClient(dev, nil)
-	cli.AddEventHandler(func(evt any) { m.Handle(ch, dev.LIDs, evt) })
+	// A message is acknowledged to WhatsApp only once every handler has
+	// returned true, that is once the gateway committed it; a message
+	// whose save failed stays unacknowledged and WhatsApp delivers it
+	// again. whatsmeow can decrypt a message only once, so it keeps the
+	// plaintext in its store until the ack (the decrypted event buffer)
+	// and replays it on redelivery.
+	cli.SynchronousAck = true
+	cli.EnableDecryptedEventBuffer = true
+	cli.AddEventHandlerWithSuccessStatus(func(evt any) bool { return m.Handle(ch, dev.LIDs, evt) })
 	m.mu.Lock()
-	m.clients[ch.ID] = cli
+	// Events and retries of this client end with the manager's context
+	// or when the channel is forgotten.
+	ctx, stop := context.WithCancel(m.ctx)
+	cli.BackgroundEventCtx = ctx
+	if old := m.stops[ch.ID]; old != nil {
+		old()
+	}
+	m.clients[ch.ID], m.stops[ch.ID] = cli, stop
 	m.states[ch.ID] = StateOffline
 	m.mu.Unlock()
+	// whatsmeow's own reconnect loop waits 2 s longer after each failure,
+	// without a cap; past its first failed attempt ours takes over.
+	cli.AutoReconnectHook = func(error) bool {
+		go m.keepConnecting(ch.ID)
+		return false
+	}
 	return cli
 }
 
-// Handle applies one whatsmeow event of a channel; exported so tests can
-// feed events without a connection.
-func (m *Manager) Handle(ch *contacts.ChannelConfig, lids LIDResolver, evt any) {
+// Handle applies one whatsmeow event of a channel and reports whether it
+// was handled; exported so tests can feed events without a connection. A
+// message it could not record makes it return false, which keeps whatsmeow
+// from acknowledging it (SynchronousAck), so WhatsApp delivers it again.
+func (m *Manager) Handle(ch *contacts.ChannelConfig, lids LIDResolver, evt any) bool {
 	m.mu.Lock()
 	ctx := m.ctx
 	m.mu.Unlock()
@@ -160,12 +201,21 @@ func (m *Manager) Handle(ch *contacts.ChannelConfig, lids LIDResolver, evt any) 
 	case *events.Message:
 		in, ok := Inbound(ctx, e, lids, ch.ProjectID, ch.ID)
 		if !ok {
-			return
+			return true // not ours to store: acknowledge
 		}
-		if err := m.receive(ctx, in); err != nil {
-			// whatsmeow acknowledged the message to WhatsApp already; a
-			// failure here is logged loudly so it can be found.
-			m.log.Error("record whatsapp message", "channel_id", ch.ID, "message_id", in.ChannelMessageID, "error", err)
+		err := m.receive(ctx, in)
+		var invalid *contacts.ValidationError
+		switch {
+		case err == nil:
+		case errors.As(err, &invalid):
+			// No redelivery can make it valid; unacknowledged it would
+			// come back forever.
+			m.log.Error("whatsapp message cannot be stored; acknowledged anyway", "channel_id", ch.ID,
+				"message_id", in.ChannelMessageID, "error", err)
+		default:
+			m.log.Warn("record whatsapp message; not acknowledged, WhatsApp will deliver it again", "channel_id", ch.ID,
+				"message_id", in.ChannelMessageID, "error", err)
+			return false
 		}
 	case *events.Connected:
 		m.setState(ch.ID, StateConnected)
@@ -174,9 +224,7 @@ func (m *Manager) Handle(ch *contacts.ChannelConfig, lids LIDResolver, evt any) 
 	case *events.LoggedOut:
 		m.log.Warn("whatsapp logged this device out; pair again", "channel_id", ch.ID, "reason", e.Reason.String())
 		m.setState(ch.ID, StateLoggedOut)
-		m.mu.Lock()
-		delete(m.clients, ch.ID)
-		m.mu.Unlock()
+		m.detach(ch.ID)
 		if err := m.setDevice(ctx, ch, ""); err != nil {
 			m.log.Error("forget logged-out device", "channel_id", ch.ID, "error", err)
 		}
@@ -188,6 +236,7 @@ func (m *Manager) Handle(ch *contacts.ChannelConfig, lids LIDResolver, evt any) 
 			m.log.Error("record paired device", "channel_id", ch.ID, "error", err)
 		}
 	}
+	return true
 }
 
 func (m *Manager) setState(id int64, s string) {
@@ -281,9 +330,23 @@ func (m *Manager) Pair(ctx context.Context, ch *contacts.ChannelConfig, phone st
 }
 
 func (m *Manager) drop(id int64) {
+	m.detach(id)
 	m.mu.Lock()
-	delete(m.clients, id)
 	delete(m.states, id)
 	delete(m.qr, id)
 	m.mu.Unlock()
+}
+
+// detach stops tracking a channel's client and ends its connection retries;
+// it returns the client, nil when there was none.
+func (m *Manager) detach(id int64) *whatsmeow.Client {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	cli := m.clients[id]
+	if stop := m.stops[id]; stop != nil {
+		stop()
+	}
+	delete(m.clients, id)
+	delete(m.stops, id)
+	return cli
 }

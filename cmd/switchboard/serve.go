@@ -270,6 +270,28 @@ func runScheduler(ctx context.Context, svc *contacts.Service, db *sqlstore.DB, e
 // returned func closes the store's pool.
 func whatsappManager(ctx context.Context, db *sqlstore.DB, svc *contacts.Service, kinds map[string]contacts.ChannelKind,
 	receive func(context.Context, contacts.Inbound) error, log *slog.Logger) (*whatsapp.Manager, func(), error) {
+	container, closeFn, err := openDeviceStore(ctx, db)
+	if err != nil {
+		return nil, nil, err
+	}
+	m := whatsapp.NewManager(whatsapp.ManagerConfig{
+		Container: container,
+		Channels:  svc.ChannelsOfType,
+		SetDevice: func(ctx context.Context, ch *contacts.ChannelConfig, jid string) error {
+			raw, _ := json.Marshal(jid)
+			_, err := svc.UpdateChannel(ctx, ch.ProjectID, ch.ID, kinds, contacts.ChannelInput{Config: map[string]json.RawMessage{whatsapp.DeviceJIDKey: raw}})
+			return err
+		},
+		Receive: receive,
+		Logger:  log,
+	})
+	return m, closeFn, nil
+}
+
+// openDeviceStore opens whatsmeow's device store (its own tables, created
+// or upgraded here) in the project database; the returned func closes its
+// pool when it has one of its own (SQLite).
+func openDeviceStore(ctx context.Context, db *sqlstore.DB) (*wastore.Container, func(), error) {
 	pool, dialect, closeIt, err := db.SideDB()
 	if err != nil {
 		return nil, nil, fmt.Errorf("whatsapp device store: %w", err)
@@ -284,18 +306,7 @@ func whatsappManager(ctx context.Context, db *sqlstore.DB, svc *contacts.Service
 		closeFn()
 		return nil, nil, fmt.Errorf("whatsapp device store: %w", err)
 	}
-	m := whatsapp.NewManager(whatsapp.ManagerConfig{
-		Container: container,
-		Channels:  svc.ChannelsOfType,
-		SetDevice: func(ctx context.Context, ch *contacts.ChannelConfig, jid string) error {
-			raw, _ := json.Marshal(jid)
-			_, err := svc.UpdateChannel(ctx, ch.ProjectID, ch.ID, kinds, contacts.ChannelInput{Config: map[string]json.RawMessage{"device_jid": raw}})
-			return err
-		},
-		Receive: receive,
-		Logger:  log,
-	})
-	return m, closeFn, nil
+	return container, closeFn, nil
 }
 
 // splitList splits a comma-separated flag value, dropping empty items.

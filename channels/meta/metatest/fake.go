@@ -28,13 +28,27 @@ type FakeGraph struct {
 	FailNext int
 	// Profiles answers the profile API: id -> {first name, last name}.
 	Profiles map[string][2]string
+	stall    bool // see StallProfiles
+	profiled int  // profile requests received
+	stop     chan struct{}
 }
 
 // NewFakeGraph starts a fake, closed when the test ends.
 func NewFakeGraph(t testing.TB) *FakeGraph {
-	f := &FakeGraph{}
+	f := &FakeGraph{stop: make(chan struct{})}
 	f.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodGet { // the profile API
+			f.mu.Lock()
+			f.profiled++
+			stall := f.stall
+			f.mu.Unlock()
+			if stall {
+				select {
+				case <-r.Context().Done():
+				case <-f.stop:
+				}
+				return
+			}
 			w.Header().Set("Content-Type", "application/json")
 			if name, ok := f.Profiles[strings.TrimPrefix(r.URL.Path[strings.LastIndex(r.URL.Path, "/"):], "/")]; ok {
 				json.NewEncoder(w).Encode(map[string]string{"first_name": name[0], "last_name": name[1]})
@@ -69,7 +83,23 @@ func NewFakeGraph(t testing.TB) *FakeGraph {
 		w.Write([]byte(`{"recipient_id":"x","message_id":"m_sent1"}`))
 	}))
 	t.Cleanup(f.Close)
+	t.Cleanup(func() { close(f.stop) }) // runs first: Close waits for stalled handlers
 	return f
+}
+
+// StallProfiles makes the profile API hang until the caller gives up (or
+// the test ends): a Graph API that accepts and never answers.
+func (f *FakeGraph) StallProfiles() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.stall = true
+}
+
+// ProfileRequests returns how many profile lookups the fake received.
+func (f *FakeGraph) ProfileRequests() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.profiled
 }
 
 // Posts returns what the fake received so far.
