@@ -110,6 +110,17 @@ func TestDeleteWhatsAppChannelUnlinks(t *testing.T) {
 	if got := fake.calls(); len(got) != 1 || got[0] != fmt.Sprintf("%d %s", wa.id(), jid) {
 		t.Errorf("unlinked %v", got)
 	}
+
+	// Deleting from the settings page unlinks too.
+	const jid2 = "5511999990002.0:7@s.whatsapp.net"
+	wa2 := e.do("POST", "/api/v1/channels", `{"type": "whatsapp", "name": "Second phone"}`).must(t, 201)
+	e.pairAs(e.project.ID, wa2.id(), jid2)
+	if p := e.owner().postForm(fmt.Sprintf("/settings/channels/%d/delete", wa2.id()), nil); p.status != 303 {
+		t.Fatalf("settings delete: %d %s", p.status, p.body)
+	}
+	if got := fake.calls(); len(got) != 2 || got[1] != fmt.Sprintf("%d %s", wa2.id(), jid2) {
+		t.Errorf("after the settings page's delete, unlinked %v", got)
+	}
 }
 
 // The same with the real manager and device store: the deleted channel's

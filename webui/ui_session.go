@@ -162,7 +162,7 @@ func (s *Server) login(c *fiber.Ctx) error {
 		d.Error = "The form expired. Please sign in again."
 		return s.renderLogin(c, fiber.StatusForbidden, d)
 	}
-	if !s.logins.allow("ip:"+c.IP()) || !s.logins.allow("email:"+strings.ToLower(d.Email)) {
+	if !s.logins.allow("ip:"+s.clientIP(c)) || !s.logins.allow("email:"+strings.ToLower(d.Email)) {
 		d.Error = "Too many sign-in attempts. Wait a few minutes and try again."
 		return s.renderLogin(c, fiber.StatusTooManyRequests, d)
 	}

@@ -53,6 +53,8 @@ var embedFields = []channelField{
 	{Key: "allowed_origins", Label: "Allowed sites", Help: "One per line, like https://shop.example.com. Empty allows any site to embed it.", Input: inputLines},
 	{Key: "collect", Label: "Ask before the chat starts for", Input: inputChecks, Options: []string{"name", "email", "phone"}},
 	{Key: "geoip_db", Label: "GeoIP database", Help: "Optional path on the server to a MaxMind-format database, to locate visitors.", Input: inputText, Advanced: true},
+	{Key: "identity_secret", Label: "Identity secret", Input: inputSecret, Generate: true, Advanced: true,
+		Help: "Optional. Your site signs its logged-in users' ids with it (identifier_hash, HMAC-SHA256), so they become one contact on every device; keep it on your server."},
 }
 
 // channelTypes are the types in the order the pages offer them; a server

@@ -229,5 +229,6 @@ func (s *Server) settingsChannelDelete(c *fiber.Ctx) error {
 	if err := s.svc.DeleteChannelBy(c.UserContext(), uiActor(c), sess.ProjectID, id, s.kinds); err != nil {
 		return err
 	}
+	s.unlinkWhatsApp(c.UserContext(), ch)
 	return s.settingsDone(c, fmt.Sprintf("Channel %q deleted. Its contacts and conversations stay.", ch.Name), "/settings/channels")
 }
