@@ -3,6 +3,7 @@
 // the API and the answer shows in the page without a reload.
 import { test, after, before } from "node:test";
 import assert from "node:assert/strict";
+import { createHmac } from "node:crypto";
 import { createServer } from "node:http";
 import { join } from "node:path";
 import { artifacts, launchBrowser, startServer } from "./harness.mjs";
@@ -93,4 +94,50 @@ test("the pre-chat form collects what the channel asks for", async () => {
   assert.equal(found.body.total, 1);
   assert.equal(found.body.contacts[0].last_name, "Moreno");
   await page.screenshot({ path: join(artifacts, "prechat.png") });
+});
+
+test("a site's logged-in user is one contact on every device, and logging out starts afresh", async () => {
+  const secret = "e2e-identity-secret-0123456789";
+  const ch = await server.api("POST", "/channels", { type: "widget", name: "Members", config: { identity_secret: secret } });
+  assert.equal(ch.status, 201, JSON.stringify(ch.body));
+  assert.equal(ch.body.config.identity_secret, undefined); // write-only
+  // The site signs its user's id on its server, as the README shows.
+  const hash = createHmac("sha256", secret).update("user-42").digest("hex");
+  const site = createServer((req, res) => {
+    res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" });
+    res.end(`<!doctype html><html lang="en"><head><title>Members</title><link rel="icon" href="data:,"></head><body><h1>Members</h1>
+      <script src="${server.base}/widget.js" data-key="${ch.body.public_key}" data-identifier="user-42"
+        data-identifier-hash="${hash}" async></script></body></html>`);
+  });
+  await new Promise((r) => site.listen(0, "127.0.0.1", r));
+  after(() => site.close());
+  const send = async (page, text) => {
+    await page.getByLabel("Message").fill(text);
+    await page.getByRole("button", { name: "Send" }).click();
+    await page.locator(".sbw-msg", { hasText: text }).waitFor();
+  };
+  const widgetContacts = async () => (await server.api("GET", "/contacts?channel=widget&limit=100")).body.contacts;
+  const before = (await widgetContacts()).length;
+
+  // Two browsers (a laptop and a phone: separate storage) of one user.
+  const laptop = await browser.newPage();
+  await laptop.goto(`http://127.0.0.1:${site.address().port}/`);
+  await laptop.getByRole("button", { name: "Open chat" }).click();
+  await send(laptop, "Hello from the laptop");
+  const phone = await browser.newPage();
+  await phone.goto(`http://127.0.0.1:${site.address().port}/`);
+  await phone.getByRole("button", { name: "Open chat" }).click();
+  await send(phone, "Hello from the phone");
+  let cs = await widgetContacts();
+  assert.equal(cs.length, before + 1, JSON.stringify(cs));
+  assert.equal(cs.filter((c) => c.external_id === "user-42").length, 1);
+
+  // Logged out on the laptop: a new anonymous visitor, who sees nothing of
+  // the user's conversation.
+  await laptop.evaluate(() => window.Switchboard.identify(null));
+  assert.equal(await laptop.locator(".sbw-msg", { hasText: "Hello from the laptop" }).count(), 0);
+  await send(laptop, "Just browsing");
+  cs = await widgetContacts();
+  assert.equal(cs.length, before + 2, JSON.stringify(cs));
+  assert.equal(cs.filter((c) => c.external_id === "user-42").length, 1);
 });
