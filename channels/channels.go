@@ -8,6 +8,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/switchboard-oss/switchboard/contacts"
@@ -39,6 +42,22 @@ type RetryableError struct {
 
 func (e *RetryableError) Error() string { return fmt.Sprintf("retryable: %v", e.Err) }
 func (e *RetryableError) Unwrap() error { return e.Err }
+
+// ParseRetryAfter reads an HTTP Retry-After header, in seconds or as a date;
+// zero when it is absent, unreadable or past.
+func ParseRetryAfter(v string, now time.Time) time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	if n, err := strconv.Atoi(v); err == nil {
+		return time.Duration(max(n, 0)) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil && t.After(now) {
+		return t.Sub(now)
+	}
+	return 0
+}
 
 // IsRetryable reports whether err is worth retrying, and after how long.
 func IsRetryable(err error) (time.Duration, bool) {

@@ -16,7 +16,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -168,8 +167,7 @@ func (c *Client) do(ctx context.Context, method, url, token string, body []byte,
 	_ = json.Unmarshal(data, &ge)
 	err = fmt.Errorf("graph api %d: %s (code %d)", resp.StatusCode, ge.Error.Message, ge.Error.Code)
 	if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500 || rateLimitCodes[ge.Error.Code] {
-		after, _ := strconv.Atoi(resp.Header.Get("Retry-After"))
-		return &channels.RetryableError{After: time.Duration(after) * time.Second, Err: err}
+		return &channels.RetryableError{After: channels.ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now()), Err: err}
 	}
 	return err
 }

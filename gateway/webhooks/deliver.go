@@ -137,7 +137,7 @@ func (d *Dispatcher) post(ctx context.Context, ep *contacts.WebhookEndpoint, ev 
 		r.err = fmt.Errorf("receiver answered %s; redirects are not followed: configure the final URL", resp.Status)
 	case code == http.StatusRequestTimeout || code == http.StatusTooManyRequests || code >= 500:
 		r.err, r.retryable = fmt.Errorf("receiver answered %s", resp.Status), true
-		r.retryAfter = parseRetryAfter(resp.Header.Get("Retry-After"), now)
+		r.retryAfter = channels.ParseRetryAfter(resp.Header.Get("Retry-After"), now)
 	default:
 		r.err = fmt.Errorf("receiver answered %s", resp.Status)
 	}
@@ -147,17 +147,3 @@ func (d *Dispatcher) post(ctx context.Context, ep *contacts.WebhookEndpoint, ev 
 // excerpt keeps a response's start as valid UTF-8 (the cut may split a
 // character; a binary answer loses its invalid bytes).
 func excerpt(b []byte) string { return strings.ToValidUTF8(string(b), "") }
-
-// parseRetryAfter reads seconds or an HTTP date; 0 when absent or unreadable.
-func parseRetryAfter(v string, now time.Time) time.Duration {
-	if v == "" {
-		return 0
-	}
-	if n, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && n > 0 {
-		return time.Duration(n) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil && t.After(now) {
-		return t.Sub(now)
-	}
-	return 0
-}
