@@ -73,9 +73,17 @@ func TestChannelsAPI(t *testing.T) {
 	e.do("GET", fmt.Sprintf("/api/v1/channels/%d", id), nil).mustError(t, 404, "not_found")
 }
 
+// The widget and the hosted live-chat page share the visitor endpoints; the
+// conversation is the same on both, and the contact's channel says which.
 func TestWidgetConversationWithStaff(t *testing.T) {
+	for _, typ := range []string{"widget", "livechat"} {
+		t.Run(typ, func(t *testing.T) { widgetConversationWithStaff(t, typ) })
+	}
+}
+
+func widgetConversationWithStaff(t *testing.T, typ string) {
 	e := newEnv(t)
-	key := e.do("POST", "/api/v1/channels", map[string]any{"type": "widget", "config": map[string]any{
+	key := e.do("POST", "/api/v1/channels", map[string]any{"type": typ, "config": map[string]any{
 		"allowed_origins": []string{"https://shop.example.com"}}}).must(t, 201).body["public_key"].(string)
 	path := "/channels/widget/" + key + "/messages"
 	shop := "https://shop.example.com"
@@ -101,7 +109,7 @@ func TestWidgetConversationWithStaff(t *testing.T) {
 	// The contact exists with the form's values, and the greeting is queued.
 	list := e.do("GET", "/api/v1/contacts?q=ana@example.com", nil).must(t, 200)
 	contacts := list.list("contacts")
-	if len(contacts) != 1 || contacts[0]["first_name"] != "Ana" || contacts[0]["channel"] != "widget" {
+	if len(contacts) != 1 || contacts[0]["first_name"] != "Ana" || contacts[0]["channel"] != typ {
 		t.Fatalf("contact: %s", list.raw)
 	}
 	if custom := contacts[0]["custom"].(map[string]any); custom["last_ip"] != "127.0.0.1" || custom["last_user_agent"] == "" {
