@@ -162,6 +162,24 @@ func (c *Contact) Identity(ch Channel) (Identity, bool) {
 	return Identity{}, false
 }
 
+// PhoneVouched reports whether the contact's phone is known to be theirs:
+// entered by the business (staff, API, import) or verified by a channel (the
+// contact has a WhatsApp identity, whose number is the phone). A phone a
+// visitor typed into a form, or the AI read in a chat, is not, and a number
+// another channel verifies never joins its sender to such a contact: whoever
+// typed it would otherwise receive the real owner's history.
+func (c *Contact) PhoneVouched() bool {
+	if c.Phone == "" {
+		return false
+	}
+	switch c.Sources["phone"].Source {
+	case SourceStaff, SourceAPI, SourceImport:
+		return true
+	}
+	_, wa := c.Identity(ChannelWhatsApp)
+	return wa
+}
+
 // HasIdentifier reports whether the contact can be told apart from nobody:
 // a name, an email, a phone or a channel identity.
 func (c *Contact) HasIdentifier() bool {

@@ -347,6 +347,9 @@ func (s *Service) linkVerified(ctx context.Context, in Inbound, res *InboundResu
 			s.log.Warn("link verified contact: holder", "contact", cl.OtherID, "err", err)
 			continue
 		}
+		if cl.Field == "phone" && !holder.PhoneVouched() {
+			continue // the holder's number may be someone else's typo or lie
+		}
 		if _, taken := holder.Identity(in.Channel); taken && cl.Field != "external_id" {
 			continue // a site's user id is one person, whichever browser
 		}

@@ -176,7 +176,8 @@ func (db *DB) findStoredInbound(ctx context.Context, tx *sqlx.Tx, in contacts.In
 
 // resolveSender finds the contact behind the sender's identity, or behind a
 // phone the channel verified (when that contact has no other identity on the
-// channel), or returns a new unsaved contact.
+// channel and its phone is vouched for, see Contact.PhoneVouched), or
+// returns a new unsaved contact.
 func (db *DB) resolveSender(ctx context.Context, tx *sqlx.Tx, in contacts.Inbound) (*contacts.Contact, error) {
 	var id int64
 	err := db.txGet(ctx, tx, &id, senderIdentitySQL,
@@ -189,7 +190,9 @@ func (db *DB) resolveSender(ctx context.Context, tx *sqlx.Tx, in contacts.Inboun
 	if errors.Is(err, sql.ErrNoRows) && in.VerifiedExternalID != "" {
 		err = db.txGet(ctx, tx, &id, ownerOfSQL("external_id"), in.ProjectID, in.VerifiedExternalID)
 	}
+	byPhone := false
 	if errors.Is(err, sql.ErrNoRows) && in.VerifiedPhone != "" {
+		byPhone = true
 		variants := contacts.PhoneVariants(in.VerifiedPhone)
 		args := []any{in.ProjectID}
 		for _, v := range variants {
@@ -198,6 +201,13 @@ func (db *DB) resolveSender(ctx context.Context, tx *sqlx.Tx, in contacts.Inboun
 		err = tx.GetContext(ctx, &id, db.q(`SELECT c.id FROM contacts c WHERE c.project_id = ? AND c.phone IN (?`+
 			strings.Repeat(", ?", len(variants)-1)+`) AND NOT EXISTS (SELECT 1 FROM identities i WHERE i.contact_id = c.id
 			AND i.channel = ?) ORDER BY c.id LIMIT 1`), append(args, string(in.Channel))...)
+	}
+	if err == nil && byPhone {
+		holder, herr := db.getContact(ctx, tx, in.ProjectID, id, db.dialect.forUpdate())
+		if herr != nil || holder.PhoneVouched() {
+			return holder, herr
+		}
+		err = sql.ErrNoRows // a typed number: the claim goes to staff instead
 	}
 	switch {
 	case errors.Is(err, sql.ErrNoRows):

@@ -57,6 +57,28 @@ func TestInboundVerifiedValueLinksAnExistingIdentity(t *testing.T) {
 				t.Errorf("%d duplicate suggestions, want 1", n)
 			}
 		},
+		"a number someone typed in a form links nobody": func(t *testing.T, f *fixture, db *DB) {
+			typed := f.inbound(t, contacts.Inbound{Channel: contacts.ChannelWidget, ExternalID: "v-typo", Hints: contacts.Hints{Phone: "+351913333333"},
+				ChannelMessageID: "v-typo:1", Text: "call me"})
+			if typed.Contact.Phone != "+351913333333" {
+				t.Fatalf("the form's phone was not kept: %+v", typed.Contact)
+			}
+			// The number's real owner writes on WhatsApp, then on Telegram.
+			wa := f.inbound(t, contacts.Inbound{Channel: contacts.ChannelWhatsApp, ExternalID: "351913333333", VerifiedPhone: "+351913333333",
+				ChannelMessageID: "wamid.typo", Text: "olá"})
+			if wa.Contact.ID == typed.Contact.ID || wa.Linked {
+				t.Errorf("the WhatsApp owner of the number joined the visitor who typed it")
+			}
+			f.inbound(t, contacts.Inbound{Channel: contacts.ChannelTelegram, ExternalID: "55", ChannelMessageID: "55:1", Text: "/start"})
+			tg := f.inbound(t, contacts.Inbound{Channel: contacts.ChannelTelegram, ExternalID: "55", VerifiedPhone: "+351913333333",
+				ChannelMessageID: "55:2", Text: "[shared a contact]"})
+			if tg.Contact.ID == typed.Contact.ID {
+				t.Errorf("the Telegram owner of the number was merged into the visitor who typed it")
+			}
+			if n := count(t, db, `SELECT COUNT(*) FROM duplicate_claims WHERE other_id = ?`, typed.Contact.ID); n != 2 {
+				t.Errorf("%d suggestions for staff, want the WhatsApp and the Telegram claim", n)
+			}
+		},
 		"widget visitors identified by the site": func(t *testing.T, f *fixture, db *DB) {
 			member := f.create(t, contacts.ContactInput{Name: str("Ana Costa"), ExternalID: str("user-7")})
 			visit := func(visitor, identifier, id string) *contacts.InboundResult {
