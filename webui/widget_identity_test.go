@@ -85,12 +85,14 @@ func TestWidgetIdentitySecretIsWriteOnly(t *testing.T) {
 
 // identityCases are the claims a message can make, on a channel with a
 // secret unless noSecret; want401 ones are refused and store nothing.
-var identityCases = []struct {
+type identityCase struct {
 	name     string
 	noSecret bool
 	id, hash string
 	want401  bool
-}{
+}
+
+var identityCases = []identityCase{
 	{name: "valid", id: "user-42", hash: widget.SignIdentifier(testIdentitySecret, "user-42")},
 	{name: "wrong hash", id: "user-42", hash: widget.SignIdentifier(testIdentitySecret, "user-43"), want401: true},
 	{name: "hash under another secret", id: "user-42", hash: widget.SignIdentifier("another-secret-entirely", "user-42"), want401: true},
@@ -100,15 +102,25 @@ var identityCases = []struct {
 	{name: "hash on a channel without a secret", noSecret: true, id: "user-42", hash: widget.SignIdentifier(testIdentitySecret, "user-42"), want401: true},
 }
 
+// identityWidgets makes a widget with an identity secret and one without;
+// keyFor picks a case's, withSecret is the first's key.
+func (e *testEnv) identityWidgets() (keyFor func(identityCase) string, withSecret string) {
+	e.t.Helper()
+	withSecret = e.do("POST", "/api/v1/channels", map[string]any{"type": "widget", "config": map[string]any{"identity_secret": testIdentitySecret}}).must(e.t, 201).body["public_key"].(string)
+	noSecret := e.do("POST", "/api/v1/channels", map[string]any{"type": "widget"}).must(e.t, 201).body["public_key"].(string)
+	return func(tc identityCase) string {
+		if tc.noSecret {
+			return noSecret
+		}
+		return withSecret
+	}, withSecret
+}
+
 func TestWidgetIdentityHTTP(t *testing.T) {
 	e := newEnv(t)
-	withSecret := e.do("POST", "/api/v1/channels", map[string]any{"type": "widget", "config": map[string]any{"identity_secret": testIdentitySecret}}).must(t, 201).body["public_key"].(string)
-	noSecret := e.do("POST", "/api/v1/channels", map[string]any{"type": "widget"}).must(t, 201).body["public_key"].(string)
+	keyFor, withSecret := e.identityWidgets()
 	for i, tc := range identityCases {
-		key := withSecret
-		if tc.noSecret {
-			key = noSecret
-		}
+		key := keyFor(tc)
 		body := fmt.Sprintf(`{"visitor_id": "visitor_id_%03d", "text": "hello", "identifier": %q, "identifier_hash": %q}`, i, tc.id, tc.hash)
 		before := e.countContacts()
 		r := e.doOrigin("", "POST", "/channels/widget/"+key+"/messages", body)
@@ -150,13 +162,9 @@ func TestWidgetIdentityHTTP(t *testing.T) {
 
 func TestWidgetIdentitySocket(t *testing.T) {
 	e := newEnv(t)
-	withSecret := e.do("POST", "/api/v1/channels", map[string]any{"type": "widget", "config": map[string]any{"identity_secret": testIdentitySecret}}).must(t, 201).body["public_key"].(string)
-	noSecret := e.do("POST", "/api/v1/channels", map[string]any{"type": "widget"}).must(t, 201).body["public_key"].(string)
+	keyFor, _ := e.identityWidgets()
 	for i, tc := range identityCases {
-		key := withSecret
-		if tc.noSecret {
-			key = noSecret
-		}
+		key := keyFor(tc)
 		conn := e.dialWidget(key, fmt.Sprintf("visitor_ws_%03d", i), nil)
 		before := e.countContacts()
 		conn.WriteJSON(map[string]string{"text": "hello", "identifier": tc.id, "identifier_hash": tc.hash})
