@@ -1,6 +1,7 @@
 package contacts
 
 import (
+	"slices"
 	"strings"
 	"time"
 )
@@ -163,11 +164,11 @@ func (c *Contact) Identity(ch Channel) (Identity, bool) {
 }
 
 // PhoneVouched reports whether the contact's phone is known to be theirs:
-// entered by the business (staff, API, import) or verified by a channel (the
-// contact has a WhatsApp identity, whose number is the phone). A phone a
-// visitor typed into a form, or the AI read in a chat, is not, and a number
-// another channel verifies never joins its sender to such a contact: whoever
-// typed it would otherwise receive the real owner's history.
+// entered by the business (staff, API, import) or the number of their
+// WhatsApp identity, which WhatsApp verified. A phone a visitor typed into a
+// form, told the bot, or the AI read in a chat is not, and a number another
+// channel verifies never joins its sender to such a contact: whoever typed
+// it would otherwise receive the real owner's history.
 func (c *Contact) PhoneVouched() bool {
 	if c.Phone == "" {
 		return false
@@ -176,8 +177,8 @@ func (c *Contact) PhoneVouched() bool {
 	case SourceStaff, SourceAPI, SourceImport:
 		return true
 	}
-	_, wa := c.Identity(ChannelWhatsApp)
-	return wa
+	wa, ok := c.Identity(ChannelWhatsApp)
+	return ok && slices.Contains(PhoneVariants(c.Phone), "+"+wa.ExternalID)
 }
 
 // HasIdentifier reports whether the contact can be told apart from nobody:

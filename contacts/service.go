@@ -269,12 +269,21 @@ func (s *Service) Merge(ctx context.Context, actor Actor, projectID int64, req M
 	if actor.Role == RoleAgent {
 		return nil, nil, fmt.Errorf("agents cannot merge contacts: %w", ErrForbidden)
 	}
+	return s.merge(ctx, actor, projectID, req, nil)
+}
+
+// merge folds the contacts in; then, when set, adjusts the merged contact
+// before it is saved.
+func (s *Service) merge(ctx context.Context, actor Actor, projectID int64, req MergeRequest, then func(*Contact)) (*Contact, *Merge, error) {
 	if err := ValidateMerge(req); err != nil {
 		return nil, nil, err
 	}
 	now := s.now()
 	c, m, err := s.store.Merge(ctx, projectID, req, actor, now, func(p *Contact, others []*Contact) error {
 		ApplyMerge(p, others, req.Fields, now)
+		if then != nil {
+			then(p)
+		}
 		p.UpdatedAt = now
 		return nil
 	})
@@ -338,6 +347,9 @@ func (s *Service) linkVerified(ctx context.Context, in Inbound, res *InboundResu
 	if res.Duplicate || res.Contact == nil {
 		return
 	}
+	// The message is committed: a client hanging up must not cost the link,
+	// which a one-off contact share would never offer again.
+	ctx = context.WithoutCancel(ctx)
 	for _, cl := range res.Claims {
 		if !cl.Verified || cl.OtherID == res.Contact.ID {
 			continue
@@ -353,7 +365,11 @@ func (s *Service) linkVerified(ctx context.Context, in Inbound, res *InboundResu
 		if _, taken := holder.Identity(in.Channel); taken && cl.Field != "external_id" {
 			continue // a site's user id is one person, whichever browser
 		}
-		merged, _, err := s.Merge(ctx, ChannelActor, in.ProjectID, MergeRequest{PrimaryID: holder.ID, ContactIDs: []int64{res.Contact.ID}})
+		// The sender's identity stays on the merged contact, the newest on
+		// its channel as applyTo keeps it, so replies reach the device the
+		// customer is writing from.
+		merged, _, err := s.merge(ctx, ChannelActor, in.ProjectID, MergeRequest{PrimaryID: holder.ID, ContactIDs: []int64{res.Contact.ID}},
+			func(p *Contact) { p.SetIdentity(in.Channel, in.ExternalID, in.Handle, in.At) })
 		if err != nil {
 			s.log.Warn("link verified contact: merge", "contact", res.Contact.ID, "into", holder.ID, "err", err)
 			continue

@@ -21,32 +21,36 @@ const logoutTimeout = 10 * time.Second
 // error: the keys go anyway, and the phone lists the device until WhatsApp
 // expires it. Call it after the channel row is gone.
 func (m *Manager) Forget(ctx context.Context, ch *contacts.ChannelConfig) error {
-	cli := m.detach(ch.ID)
+	// The client stays tracked (its context alive) until the logout is
+	// sent: stopping it first would close the socket the logout needs.
 	m.mu.Lock()
-	delete(m.states, ch.ID)
-	delete(m.qr, ch.ID)
+	cli := m.clients[ch.ID]
 	m.mu.Unlock()
+	defer func() {
+		m.detach(ch.ID).Disconnect() // nil-safe
+		m.mu.Lock()
+		delete(m.states, ch.ID)
+		delete(m.qr, ch.ID)
+		m.mu.Unlock()
+	}()
 	var dev *store.Device
 	if cli != nil && cli.Store != nil && cli.Store.ID != nil {
 		dev = cli.Store
 	} else if cfg, err := Parse(ch.Config); err == nil && cfg.DeviceJID != "" {
 		jid, _ := types.ParseJID(cfg.DeviceJID)
 		if dev, err = m.container.GetDevice(ctx, jid); err != nil {
-			cli.Disconnect() // nil-safe
 			return fmt.Errorf("find the device of channel %d: %w", ch.ID, err)
 		}
 	}
 	if dev == nil { // never paired, or its keys are gone already
-		cli.Disconnect()
 		return nil
 	}
 	if shared, err := m.namedElsewhere(ctx, ch.ID, *dev.ID); err != nil || shared {
 		// A device another channel names is not this one's to log out
 		// or delete (a config from before only pairing set device_jid).
-		cli.Disconnect()
 		return err
 	}
-	if cli.IsLoggedIn() {
+	if cli != nil && cli.IsLoggedIn() {
 		lctx, cancel := context.WithTimeout(ctx, logoutTimeout)
 		err := cli.Logout(lctx) // disconnects and deletes the keys
 		cancel()
@@ -55,7 +59,7 @@ func (m *Manager) Forget(ctx context.Context, ch *contacts.ChannelConfig) error 
 		}
 		m.log.Info("log a deleted channel's device out of whatsapp; deleting its keys anyway", "channel_id", ch.ID, "error", err)
 	}
-	cli.Disconnect()
+	cli.Disconnect() // before its keys go
 	if err := dev.Delete(ctx); err != nil {
 		return fmt.Errorf("delete the device of channel %d: %w", ch.ID, err)
 	}

@@ -46,7 +46,12 @@ func (db *DB) RecordInbound(ctx context.Context, in contacts.Inbound, idle time.
 	}
 	for attempt := 0; ; attempt++ {
 		res, err := db.recordInbound(ctx, in, idle, apply)
-		if _, clash := db.dialect.uniqueViolation(err); clash && attempt < 5 {
+		_, clash := db.dialect.uniqueViolation(err)
+		// A contact found by the sender's identity can be merged away
+		// (by staff, or by a verified link) before this transaction locks
+		// it: the retry finds the identity on the merged contact.
+		gone := !in.Edit && errors.Is(err, contacts.ErrNotFound)
+		if (clash || gone) && attempt < 5 {
 			continue
 		}
 		return res, err
@@ -190,24 +195,11 @@ func (db *DB) resolveSender(ctx context.Context, tx *sqlx.Tx, in contacts.Inboun
 	if errors.Is(err, sql.ErrNoRows) && in.VerifiedExternalID != "" {
 		err = db.txGet(ctx, tx, &id, ownerOfSQL("external_id"), in.ProjectID, in.VerifiedExternalID)
 	}
-	byPhone := false
 	if errors.Is(err, sql.ErrNoRows) && in.VerifiedPhone != "" {
-		byPhone = true
-		variants := contacts.PhoneVariants(in.VerifiedPhone)
-		args := []any{in.ProjectID}
-		for _, v := range variants {
-			args = append(args, v)
+		holder, err := db.phoneHolder(ctx, tx, in)
+		if holder != nil || err != nil {
+			return holder, err
 		}
-		err = tx.GetContext(ctx, &id, db.q(`SELECT c.id FROM contacts c WHERE c.project_id = ? AND c.phone IN (?`+
-			strings.Repeat(", ?", len(variants)-1)+`) AND NOT EXISTS (SELECT 1 FROM identities i WHERE i.contact_id = c.id
-			AND i.channel = ?) ORDER BY c.id LIMIT 1`), append(args, string(in.Channel))...)
-	}
-	if err == nil && byPhone {
-		holder, herr := db.getContact(ctx, tx, in.ProjectID, id, db.dialect.forUpdate())
-		if herr != nil || holder.PhoneVouched() {
-			return holder, herr
-		}
-		err = sql.ErrNoRows // a typed number: the claim goes to staff instead
 	}
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
@@ -216,6 +208,31 @@ func (db *DB) resolveSender(ctx context.Context, tx *sqlx.Tx, in contacts.Inboun
 		return nil, err
 	}
 	return db.getContact(ctx, tx, in.ProjectID, id, db.dialect.forUpdate())
+}
+
+// phoneHolder finds the contact a verified phone (in any of its national
+// variants) links the sender to: one whose phone is vouched for and that has
+// no identity of its own on the channel; nil when there is none. A typed
+// number never counts, so its clash goes to staff as a claim instead.
+func (db *DB) phoneHolder(ctx context.Context, tx *sqlx.Tx, in contacts.Inbound) (*contacts.Contact, error) {
+	variants := contacts.PhoneVariants(in.VerifiedPhone)
+	args := []any{in.ProjectID}
+	for _, v := range variants {
+		args = append(args, v)
+	}
+	var ids []int64
+	if err := tx.SelectContext(ctx, &ids, db.q(`SELECT c.id FROM contacts c WHERE c.project_id = ? AND c.phone IN (?`+
+		strings.Repeat(", ?", len(variants)-1)+`) AND NOT EXISTS (SELECT 1 FROM identities i WHERE i.contact_id = c.id
+		AND i.channel = ?) ORDER BY c.id`), append(args, string(in.Channel))...); err != nil {
+		return nil, err
+	}
+	for _, id := range ids {
+		c, err := db.getContact(ctx, tx, in.ProjectID, id, db.dialect.forUpdate())
+		if err != nil || c.PhoneVouched() {
+			return c, err
+		}
+	}
+	return nil, nil
 }
 
 // detachIfSomeoneElse handles a site vouching that the sender's identity (a

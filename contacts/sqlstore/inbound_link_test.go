@@ -79,6 +79,33 @@ func TestInboundVerifiedValueLinksAnExistingIdentity(t *testing.T) {
 				t.Errorf("%d suggestions for staff, want the WhatsApp and the Telegram claim", n)
 			}
 		},
+		"a number a WhatsApp user without one told the bot links nobody": func(t *testing.T, f *fixture, db *DB) {
+			// WhatsApp knows this sender by a LID only; they tell the bot a
+			// number, which is theirs by their word alone.
+			lid := f.inbound(t, contacts.Inbound{Channel: contacts.ChannelWhatsApp, ExternalID: "9876543210@lid", Hints: contacts.Hints{Phone: "+351914444444"},
+				ChannelMessageID: "wamid.lid", Text: "my number is +351914444444"})
+			if lid.Contact.Phone != "+351914444444" {
+				t.Fatalf("the told number was not kept: %+v", lid.Contact)
+			}
+			f.inbound(t, contacts.Inbound{Channel: contacts.ChannelTelegram, ExternalID: "66", ChannelMessageID: "66:1", Text: "/start"})
+			tg := f.inbound(t, contacts.Inbound{Channel: contacts.ChannelTelegram, ExternalID: "66", VerifiedPhone: "+351914444444",
+				ChannelMessageID: "66:2", Text: "[shared a contact]"})
+			if tg.Linked || tg.Contact.ID == lid.Contact.ID {
+				t.Error("the number's Telegram owner was merged into the WhatsApp user who only told it")
+			}
+		},
+		"the vouched holder among a number's variants wins": func(t *testing.T, f *fixture, db *DB) {
+			// A visitor typed the number without Brazil's ninth digit; staff
+			// entered it with. WhatsApp verifies it: the staff's contact.
+			f.inbound(t, contacts.Inbound{Channel: contacts.ChannelWidget, ExternalID: "v-br", Hints: contacts.Hints{Phone: "+551187654321"},
+				ChannelMessageID: "v-br:1", Text: "oi"})
+			staff := f.create(t, contacts.ContactInput{Name: str("Caio"), Phone: str("+5511987654321")})
+			wa := f.inbound(t, contacts.Inbound{Channel: contacts.ChannelWhatsApp, ExternalID: "5511987654321", VerifiedPhone: "+5511987654321",
+				ChannelMessageID: "wamid.br", Text: "oi"})
+			if wa.Contact.ID != staff.ID {
+				t.Errorf("WhatsApp landed on contact %d, want the staff-entered %d", wa.Contact.ID, staff.ID)
+			}
+		},
 		"widget visitors identified by the site": func(t *testing.T, f *fixture, db *DB) {
 			member := f.create(t, contacts.ContactInput{Name: str("Ana Costa"), ExternalID: str("user-7")})
 			visit := func(visitor, identifier, id string) *contacts.InboundResult {
@@ -95,6 +122,13 @@ func TestInboundVerifiedValueLinksAnExistingIdentity(t *testing.T) {
 			in := visit("v1", "user-7", "v1:2") // logs in
 			if !in.Linked || in.Contact.ID != member.ID {
 				t.Fatalf("login: linked %v, contact %d, want the member %d", in.Linked, in.Contact.ID, member.ID)
+			}
+			// Replies and polls reach the browser the member writes from.
+			if id, _ := in.Contact.Identity(contacts.ChannelWidget); id.ExternalID != "v1" {
+				t.Errorf("after the login the widget identity is %q, want v1", id.ExternalID)
+			}
+			if n := count(t, db, `SELECT COUNT(*) FROM identities WHERE external_id = 'v1' AND contact_id = ?`, member.ID); n != 1 {
+				t.Error("the logged-in browser's identity is not stored on the member")
 			}
 			other := visit("v2", "user-7", "v2:1") // the same user in another browser
 			if other.NewContact || other.Contact.ID != member.ID {
