@@ -77,7 +77,7 @@ func (s *Server) ownOrigin(c *fiber.Ctx, origin string) bool {
 	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
 		return false
 	}
-	if strings.EqualFold(u.Host, c.Hostname()) {
+	if strings.EqualFold(u.Host, c.Hostname()) && strings.EqualFold(u.Scheme, c.Protocol()) {
 		return true
 	}
 	pub, err := url.Parse(s.publicURL)

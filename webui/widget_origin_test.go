@@ -28,7 +28,8 @@ func TestWidgetOwnOrigin(t *testing.T) {
 		{"https://shop.example.com", true},  // an allowed site
 		{"https://evil.example", false},     // anyone else
 		{"https://chat.example.com.evil.example", false},
-		{"http://127.0.0.1:1", false}, // this host, another port
+		{"http://127.0.0.1:1", false},        // this host, another port
+		{"https://127.0.0.1:" + port, false}, // this host and port, another scheme
 		{"null", false},
 	} {
 		post := e.doOrigin(tc.origin, "POST", path+"/messages", fmt.Sprintf(`{"visitor_id": "visitor_own_%02d", "text": "hello"}`, i))
