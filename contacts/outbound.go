@@ -51,8 +51,23 @@ func (s *Service) SetMessageStatus(ctx context.Context, projectID, id int64, sta
 	return s.store.SetMessageStatus(ctx, projectID, id, status, peerID)
 }
 
+// ReceiptRank orders delivery statuses so receipts, which may arrive out of
+// order, only move a message forward: sent, then delivered, then read. A
+// failure ranks with sent (a peer may fail what it had accepted).
+func ReceiptRank(status string) int {
+	switch status {
+	case "delivered":
+		return 2
+	case "read":
+		return 3
+	default:
+		return 1
+	}
+}
+
 // DeliveryReceipt applies a channel's receipt for a message it knows as
-// peerID. A receipt for a message sent from elsewhere is ignored.
+// peerID. A receipt for a message sent from elsewhere, or one overtaken by a
+// later receipt, is ignored.
 func (s *Service) DeliveryReceipt(ctx context.Context, projectID int64, peerID, status string) error {
 	err := s.store.SetStatusByPeerID(ctx, projectID, peerID, status)
 	if errors.Is(err, ErrNotFound) {

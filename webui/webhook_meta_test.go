@@ -82,6 +82,10 @@ func TestMetaWebhooks(t *testing.T) {
 				receipt := []byte(`{"object": "whatsapp_business_account", "entry": [{"id": "1", "changes": [{"field": "messages", "value": {
 					"messaging_product": "whatsapp", "statuses": [{"id": "wamid.SENT1", "status": "read", "timestamp": "1767000300", "recipient_id": "5511912345678"}]}}]}]}`)
 				e.metaPost(hook, meta.Sign(receipt, secret), receipt).must(t, 200)
+				// Receipts may arrive out of order: a late "delivered" does
+				// not move a read message back.
+				late := []byte(strings.Replace(string(receipt), `"status": "read"`, `"status": "delivered"`, 1))
+				e.metaPost(hook, meta.Sign(late, secret), late).must(t, 200)
 				list := e.do("GET", "/api/v1/contacts?channel=whatsapp", nil).must(t, 200).list("contacts")
 				convs := e.do("GET", fmt.Sprintf("/api/v1/contacts/%d/conversations", int64(list[0]["id"].(float64))), nil).must(t, 200).list("conversations")
 				msgs := e.do("GET", fmt.Sprintf("/api/v1/conversations/%d/messages", int64(convs[0]["id"].(float64))), nil).must(t, 200).list("messages")

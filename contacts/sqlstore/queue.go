@@ -122,9 +122,11 @@ func (db *DB) SetMessageStatus(ctx context.Context, projectID, id int64, status,
 		WHERE project_id = ? AND id = ?`, status, nullStr(peerID), projectID, id)
 }
 
-// SetStatusByPeerID records a receipt for the message the channel knows as peerID.
+// SetStatusByPeerID records a receipt for the message the channel knows as
+// peerID, unless the message is further along already (contacts.ReceiptRank).
 func (db *DB) SetStatusByPeerID(ctx context.Context, projectID int64, peerID, status string) error {
-	return db.messageUpdate(ctx, `UPDATE messages SET status = ? WHERE project_id = ? AND peer_message_id = ?`, status, projectID, peerID)
+	return db.messageUpdate(ctx, `UPDATE messages SET status = ? WHERE project_id = ? AND peer_message_id = ?
+		AND CASE status WHEN 'read' THEN 3 WHEN 'delivered' THEN 2 ELSE 1 END <= ?`, status, projectID, peerID, contacts.ReceiptRank(status))
 }
 
 func (db *DB) messageUpdate(ctx context.Context, query string, args ...any) error {
