@@ -272,6 +272,15 @@ func TestRouterOptOutAndHandoff(t *testing.T) {
 		if conv.Assignee != contacts.AssigneeStaff || len(texts) != 5 || texts[4] != "504: "+handoffText {
 			t.Errorf("handoff: assignee %s, sent %q", conv.Assignee, texts)
 		}
+		// Handed back, the bot answers again.
+		if err := e.router.Assign(context.Background(), e.project, res.Conversation.ID, contacts.AssigneeBot); err != nil {
+			t.Fatal(err)
+		}
+		e.receive(t, "504", "504:4", "thanks, one more thing")
+		e.drain(t)
+		if texts := e.sender.texts(); len(texts) != 6 || texts[5] != "504: re: thanks, one more thing" {
+			t.Errorf("after the hand-back sent %q", texts)
+		}
 	})
 }
 
