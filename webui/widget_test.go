@@ -140,6 +140,13 @@ func widgetConversationWithStaff(t *testing.T, typ string) {
 	e.doOrigin(shop, "GET", path+"?visitor_id=bad", nil).mustError(t, 422, "validation_failed")
 	e.doOrigin(shop, "GET", path+"?visitor_id=visitor_0001&after=-1", nil).mustError(t, 422, "validation_failed")
 
+	// The visitor opts out: staff may still write, and the answer says so.
+	e.doOrigin(shop, "POST", path, `{"visitor_id": "visitor_0001", "text": "STOP"}`).must(t, 201)
+	optedOut := e.do("POST", fmt.Sprintf("/api/v1/conversations/%d/messages", conv), map[string]any{"text": "Noted, no more messages from the bot."}).must(t, 201)
+	if optedOut.body["do_not_contact"] != true {
+		t.Errorf("staff message to an opted-out visitor: %s", optedOut.raw)
+	}
+
 	e.do("POST", fmt.Sprintf("/api/v1/conversations/%d/handoff", conv), map[string]any{"to": "martians"}).mustError(t, 422, "validation_failed")
 	e.do("POST", fmt.Sprintf("/api/v1/conversations/%d/messages", conv), map[string]any{"text": " "}).mustError(t, 422, "validation_failed")
 	_, other := e.newProject("Other")
