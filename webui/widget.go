@@ -1,7 +1,6 @@
 package webui
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net/url"
@@ -112,11 +111,6 @@ func (s *Server) inbound(cc *chatChannel, m *widget.Message, ip, userAgent strin
 	return in, nil
 }
 
-// receiveVisitor records a visitor's message through the router.
-func (s *Server) receiveVisitor(ctx context.Context, in contacts.Inbound) (*contacts.InboundResult, error) {
-	return s.router.Receive(ctx, in)
-}
-
 func (s *Server) widgetPreflight(c *fiber.Ctx) error {
 	if _, err := s.widgetChannel(c); err != nil {
 		return err
@@ -149,7 +143,7 @@ func (s *Server) widgetPost(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	res, err := s.receiveVisitor(c.UserContext(), in)
+	res, err := s.router.Receive(c.UserContext(), in)
 	if err != nil {
 		return err
 	}

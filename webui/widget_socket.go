@@ -95,7 +95,7 @@ func (s *Server) widgetSocket(conn *websocket.Conn) {
 			in, err := s.inbound(loc.chatChannel, &m, loc.ip, conn.Headers(fiber.HeaderUserAgent))
 			if err == nil {
 				var res *contacts.InboundResult
-				if res, err = s.receiveVisitor(ctx, in); err == nil {
+				if res, err = s.router.Receive(ctx, in); err == nil {
 					if !subscribed {
 						subs <- s.router.Hub().Subscribe(res.Contact.ID)
 						subscribed = true

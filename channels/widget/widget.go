@@ -156,11 +156,13 @@ type Message struct {
 
 var visitorIDRe = regexp.MustCompile(`^[A-Za-z0-9_-]{8,128}$`)
 
+const visitorIDRule = "must be 8-128 letters, digits, '-' or '_'"
+
 // CheckVisitorID validates a visitor id, as polls and socket connections
 // name it.
 func CheckVisitorID(id string) error {
 	if !visitorIDRe.MatchString(id) {
-		return contacts.Invalid("visitor_id", "must be 8-128 letters, digits, '-' or '_'")
+		return contacts.Invalid("visitor_id", visitorIDRule)
 	}
 	return nil
 }
@@ -174,15 +176,15 @@ func CheckVisitorID(id string) error {
 // to the site's user. region is the project's default phone region.
 func (m *Message) Inbound(cfg *Config, projectID int64, ch contacts.Channel, region string, at time.Time) (contacts.Inbound, error) {
 	v := &contacts.ValidationError{}
-	if err := CheckVisitorID(m.VisitorID); err != nil {
-		v.Add("visitor_id", err.(*contacts.ValidationError).Fields["visitor_id"])
+	if !visitorIDRe.MatchString(m.VisitorID) {
+		v.Add("visitor_id", visitorIDRule)
 	}
 	text := strings.TrimSpace(m.Text)
 	if text == "" || len([]rune(text)) > 4096 {
 		v.Add("text", "must be 1 to 4096 characters")
 	}
 	if m.ClientMessageID != "" && !visitorIDRe.MatchString(m.ClientMessageID) {
-		v.Add("client_message_id", "must be 8-128 letters, digits, '-' or '_'")
+		v.Add("client_message_id", visitorIDRule)
 	}
 	profile := m.profile(region, at, v)
 	if m.PageURL != "" {
